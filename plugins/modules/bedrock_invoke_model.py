@@ -1,0 +1,206 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: bedrock_invoke_model
+short_description: Run inference using Amazon Bedrock models
+version_added: 1.0.0
+description:
+  - This module invokes a specified model on Amazon Bedrock with a user-provided request body.
+  - The request body is passed as raw bytes or JSON (dict), depending on the model requirements.
+  - The module supports customizing request and response MIME types.
+  - Bedrock refusing a request because it is busy (C(ThrottlingException), C(ModelNotReadyException),
+    C(ServiceUnavailableException), C(InternalServerException)) is retried with jittered exponential backoff,
+    on top of botocore's own retries, for up to about two minutes. Other errors fail the task at once.
+author:
+  - Alina Buzachis (@alinabuzachis)
+options:
+  model_id:
+    description:
+      - The ID of the Bedrock model to invoke.
+      - A foundation model ID such as V(anthropic.claude-3-haiku-20240307-v1:0), an inference profile ID
+        such as V(us.anthropic.claude-3-haiku-20240307-v1:0), or the ARN of a model, inference profile or
+        provisioned model.
+    type: str
+    required: true
+  body:
+    description:
+      - The request body to send to the model.
+      - Must be a JSON object, string, or plain text depending on the model.
+      - When O(content_type) is JSON (V(application/json) or any C(type/subtype+json)), a mapping or list is
+        sent encoded as JSON, and a string must already be JSON and is sent as given (so a body templated with
+        P(ansible.builtin.to_json#filter) is not encoded twice).
+      - For any other O(content_type) the body must be a string, which is sent as UTF-8.
+      - A body that does not fit O(content_type), or that is a number, boolean or null, fails the task before
+        anything is sent, also in check mode.
+    type: raw
+    required: true
+  content_type:
+    description:
+      - The MIME type of the request body O(body).
+      - It decides how O(body) is serialized, see O(body).
+    type: str
+    default: application/json
+  accept:
+    description:
+      - The desired MIME type of the inference response.
+    type: str
+    default: application/json
+  trace:
+    description:
+      - Specifies whether to enable or disable Bedrock tracing.
+      - V(ENABLED) requires boto3 >= 1.34.90 and V(ENABLED_FULL) requires boto3 >= 1.37.29.
+      - The default V(DISABLED) is what Bedrock assumes, so it is not sent.
+    type: str
+    choices: ['ENABLED', 'DISABLED', 'ENABLED_FULL']
+    default: DISABLED
+  guardrail_identifier:
+    description:
+      - The unique identifier of the guardrail to use.
+      - This option requires boto3 >= 1.35.8.
+    type: str
+  guardrail_version:
+    description:
+      - The version number for the guardrail. Can also be 'DRAFT'.
+      - O(guardrail_version) is required when O(guardrail_identifier) is specified.
+      - This option requires boto3 >= 1.35.8.
+    type: str
+  performance_config_latency:
+    description:
+      - Model performance settings for the request, optimizing for latency.
+      - V(optimized) requires boto3 >= 1.35.73. The default V(standard) is what Bedrock assumes, so it is not sent.
+    type: str
+    choices: ['standard', 'optimized']
+    default: standard
+notes:
+  - Invoking a model is reported as a change, as it runs (and bills) an inference.
+  - In check mode nothing is sent to Bedrock; the options are still checked and O(body) is still serialized.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Invoke Claude v3 Haiku with custom JSON body
+  amazon.ai.bedrock_invoke_model:
+    model_id: "anthropic.claude-3-haiku-20240307-v1:0"
+    body:
+      anthropic_version: "bedrock-2023-05-31"
+      messages:
+        - role: "user"
+          content:
+            - type: "text"
+              text: "What is the key to a good cup of coffee?"
+      max_tokens: 250
+    content_type: "application/json"
+    accept: "application/json"
+  register: coffee
+
+- name: Show the answer
+  ansible.builtin.debug:
+    msg: "{{ coffee.raw_response.content[0].text }}"
+
+- name: Invoke a model with plain text input
+  amazon.ai.bedrock_invoke_model:
+    model_id: "some-text-model"
+    body: "Once upon a time..."
+    content_type: "text/plain"
+    accept: "text/plain"
+
+- name: Send a body that is already JSON text (it is sent as it is)
+  amazon.ai.bedrock_invoke_model:
+    model_id: "amazon.titan-embed-text-v2:0"
+    body: "{{ {'inputText': ticket_summary, 'dimensions': 256} | to_json }}"
+  register: embedding
+
+- name: Ask through a cross-region inference profile, with a guardrail and latency-optimized inference
+  amazon.ai.bedrock_invoke_model:
+    model_id: "us.amazon.nova-lite-v1:0"
+    body:
+      messages:
+        - role: user
+          content:
+            - text: "Classify this ticket as bug, question or feature: {{ ticket_text }}"
+    guardrail_identifier: "gr-abc123def456"
+    guardrail_version: "DRAFT"
+    performance_config_latency: optimized
+    trace: ENABLED
+    region: us-east-2
+"""
+
+RETURN = r"""
+model_id:
+  description: The ID of the Bedrock model that was invoked.
+  returned: success
+  type: str
+  sample: "anthropic.claude-3-haiku-20240307-v1:0"
+raw_response:
+  description:
+    - The model's reply as Bedrock returned it, decoded. Useful for debugging or accessing provider-specific metadata.
+    - A JSON reply is returned parsed, with every key exactly as the model sent it.
+    - Any other reply that is UTF-8 text is returned as a string, and anything else (for example an image) as a
+      base64-encoded string; RV(raw_response_format) says which.
+    - In check mode it is an empty dictionary.
+  returned: always
+  type: raw
+  sample: {
+    "output": {"message": {"content": [{"text": "A good cup of coffee starts with fresh beans."}], "role": "assistant"}},
+    "stopReason": "max_tokens",
+    "usage": {"cacheReadInputTokenCount": 0, "cacheWriteInputTokenCount": 0, "inputTokens": 3, "outputTokens": 50,
+              "totalTokens": 53}
+  }
+raw_response_format:
+  description:
+    - How RV(raw_response) was decoded from the reply.
+    - V(json) for a reply whose content type is JSON and that parses, V(text) for any other UTF-8 reply,
+      V(base64) for a reply that is not text.
+  returned: when the model was invoked (not in check mode)
+  type: str
+  choices: ['json', 'text', 'base64']
+  sample: json
+"""
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_model
+from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
+
+
+def main():
+    argument_spec = dict(
+        model_id=dict(type="str", required=True),
+        body=dict(type="raw", required=True),
+        content_type=dict(type="str", default="application/json"),
+        accept=dict(type="str", default="application/json"),
+        trace=dict(type="str", choices=["ENABLED", "DISABLED", "ENABLED_FULL"], default="DISABLED"),
+        guardrail_identifier=dict(type="str"),
+        guardrail_version=dict(type="str"),
+        performance_config_latency=dict(type="str", choices=["standard", "optimized"], default="standard"),
+    )
+    module = AnsibleAmazonAIModule(
+        argument_spec=argument_spec,
+        required_together=[["guardrail_identifier", "guardrail_version"]],
+        supports_check_mode=True,
+    )
+
+    try:
+        result = invoke_model(module)
+    except BedrockParameterError as e:
+        module.fail_json(msg=f"Invalid request for model {module.params['model_id']!r}: {e}")
+    except (BotoCoreError, ClientError) as e:
+        module.fail_json_aws(e, msg=f"Failed to invoke Bedrock model {module.params['model_id']!r}")
+
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

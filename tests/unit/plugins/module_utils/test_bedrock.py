@@ -1,0 +1,323 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from unittest.mock import MagicMock
+
+import boto3
+import botocore.exceptions
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from ansible_collections.amazon.ai.plugins.module_utils import bedrock
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def params(**overrides):
+    base = dict(
+        model_id=MODEL,
+        body={"prompt": "hi"},
+        content_type="application/json",
+        accept="application/json",
+        trace="DISABLED",
+        guardrail_identifier=None,
+        guardrail_version=None,
+        performance_config_latency="standard",
+    )
+    base.update(overrides)
+    return base
+
+
+@pytest.mark.parametrize(
+    "media_type, expected",
+    [
+        ("application/json", True),
+        ("APPLICATION/JSON", True),
+        ("application/json; charset=utf-8", True),
+        ("application/vnd.amazon.eventstream+json", True),
+        ("text/json", True),
+        ("text/plain", False),
+        ("application/jsonl", False),
+        ("application/x-ndjson", False),
+        ("json", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_json_media_type(media_type, expected):
+    assert bedrock.is_json_media_type(media_type) is expected
+
+
+@pytest.mark.parametrize(
+    "body, content_type, expected",
+    [
+        ({"a": 1, "b": [True, None]}, "application/json", b'{"a":1,"b":[true,null]}'),
+        ([1, "two"], "application/json", b'[1,"two"]'),
+        ({"text": "caf\u00e9 \u2615"}, "application/json", '{"text":"caf\u00e9 \u2615"}'.encode("utf-8")),
+        ({"nested": {"x": {"y": []}}}, "application/vnd.example+json", b'{"nested":{"x":{"y":[]}}}'),
+        # A string that already is JSON is sent exactly as given, whitespace included: never encoded twice.
+        ('{"inputText": "hello"}', "application/json", b'{"inputText": "hello"}'),
+        ("  [1, 2]\n", "application/json; charset=utf-8", b"  [1, 2]\n"),
+        ('"just a JSON string"', "application/json", b'"just a JSON string"'),
+        ("Once upon a time...", "text/plain", b"Once upon a time..."),
+        ("caf\u00e9", "text/plain", "caf\u00e9".encode("utf-8")),
+        ('{"looks": "like json"}', "text/plain", b'{"looks": "like json"}'),
+        ("", "text/plain", b""),
+    ],
+)
+def test_encode_body(body, content_type, expected):
+    assert bedrock.encode_body(body, content_type) == expected
+
+
+@pytest.mark.parametrize(
+    "body, content_type, message",
+    [
+        ("Once upon a time...", "application/json", "not valid JSON"),
+        ("", "application/json", "not valid JSON"),
+        ({"a": 1}, "text/plain", "only a JSON content_type can carry"),
+        ([1, 2], "text/csv", "only a JSON content_type can carry"),
+        (42, "application/json", "not int"),
+        (4.2, "text/plain", "not float"),
+        (True, "application/json", "not bool"),
+        (None, "application/json", "not NoneType"),
+        ({"x": float("nan")}, "application/json", "cannot be encoded as JSON"),
+        ({"x": {1, 2}}, "application/json", "cannot be encoded as JSON"),
+    ],
+)
+def test_encode_body_refuses(body, content_type, message):
+    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
+        bedrock.encode_body(body, content_type)
+    text = str(excinfo.value)
+    assert message in text
+    assert "body" in text and "content_type" in text
+
+
+def test_encode_body_refuses_more_than_the_api_accepts(monkeypatch):
+    monkeypatch.setattr(bedrock, "MAX_BODY_BYTES", 10)
+    assert bedrock.encode_body("x" * 10, "text/plain") == b"x" * 10
+    with pytest.raises(bedrock.BedrockParameterError, match="at most 10 bytes"):
+        bedrock.encode_body("x" * 11, "text/plain")
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
+@pytest.mark.parametrize(
+    "payload, content_type, expected, fmt",
+    [
+        (
+            b'{"stopReason": "end_turn", "usage": {"inputTokens": 3}}',
+            "application/json",
+            {"stopReason": "end_turn", "usage": {"inputTokens": 3}},
+            "json",
+        ),
+        (
+            b'{"Output-Text": 1, "camelCase": {"snake_case": 2}}',
+            "application/json",
+            {"Output-Text": 1, "camelCase": {"snake_case": 2}},
+            "json",
+        ),
+        (b"[0.1, -0.2]", "application/json;charset=UTF-8", [0.1, -0.2], "json"),
+        (b'{"a": 1}', "application/x.custom+json", {"a": 1}, "json"),
+        (b"{}", "application/json", {}, "json"),
+        (b'{"not": json', "application/json", '{"not": json', "text"),
+        (b'{"x": NaN}', "application/json", '{"x": NaN}', "text"),
+        (b'{"a": 1}', "text/plain", '{"a": 1}', "text"),
+        ("caf\u00e9 \u2615".encode("utf-8"), "text/plain; charset=utf-8", "caf\u00e9 \u2615", "text"),
+        (b"", "application/json", "", "text"),
+        (b"plain", None, "plain", "text"),
+        (PNG, "image/png", base64.b64encode(PNG).decode("ascii"), "base64"),
+        (b"\xff\xfe{}", "application/json", base64.b64encode(b"\xff\xfe{}").decode("ascii"), "base64"),
+    ],
+)
+def test_decode_response(payload, content_type, expected, fmt):
+    assert bedrock.decode_response(payload, content_type) == (expected, fmt)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        dict(),
+        dict(guardrail_identifier="gr1", guardrail_version="1"),
+        dict(guardrail_identifier="gr1", guardrail_version="12345678"),
+        dict(guardrail_identifier="gr1", guardrail_version="DRAFT"),
+        dict(model_id="arn:aws:bedrock:us-east-1::foundation-model/" + MODEL),
+    ],
+)
+def test_validate_params_accepts(overrides):
+    bedrock.validate_params(params(**overrides))
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (dict(model_id=""), "model_id must not be empty"),
+        (dict(model_id="   "), "model_id must not be empty"),
+        (dict(model_id="m" * 2049), "at most 2048"),
+        (dict(content_type=""), "content_type must be a MIME type"),
+        (dict(accept=" "), "accept must be a MIME type"),
+        (dict(guardrail_identifier="gr1", guardrail_version="draft"), "guardrail_version must be"),
+        (dict(guardrail_identifier="gr1", guardrail_version="0"), "guardrail_version must be"),
+        (dict(guardrail_identifier="gr1", guardrail_version="v1"), "guardrail_version must be"),
+        (dict(guardrail_identifier="gr1", guardrail_version="123456789"), "guardrail_version must be"),
+    ],
+)
+def test_validate_params_refuses(overrides, message):
+    with pytest.raises(bedrock.BedrockParameterError, match=message):
+        bedrock.validate_params(params(**overrides))
+
+
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        (dict(), []),
+        (dict(trace="DISABLED", performance_config_latency="standard"), []),
+        (dict(trace="ENABLED"), [("1.34.90", "to use trace=ENABLED")]),
+        (dict(trace="ENABLED_FULL"), [("1.37.29", "to use trace=ENABLED_FULL")]),
+        (dict(performance_config_latency="optimized"), [("1.35.73", "to use performance_config_latency=optimized")]),
+        (
+            dict(guardrail_identifier="gr1", guardrail_version="DRAFT"),
+            [("1.35.8", "to use guardrail_identifier"), ("1.35.8", "to use guardrail_version")],
+        ),
+    ],
+)
+def test_required_boto3_versions(overrides, expected):
+    assert bedrock.required_boto3_versions(params(**overrides)) == expected
+
+
+@pytest.mark.parametrize(
+    "overrides, extra",
+    [
+        (dict(), {}),
+        (dict(trace="ENABLED"), {"trace": "ENABLED"}),
+        (dict(trace="ENABLED_FULL"), {"trace": "ENABLED_FULL"}),
+        (
+            dict(guardrail_identifier="gr1", guardrail_version="DRAFT"),
+            {"guardrailIdentifier": "gr1", "guardrailVersion": "DRAFT"},
+        ),
+        (dict(performance_config_latency="optimized"), {"performanceConfigLatency": "optimized"}),
+        (dict(content_type="text/plain", accept="image/png"), {"contentType": "text/plain", "accept": "image/png"}),
+    ],
+)
+def test_build_request(overrides, extra):
+    expected = {"modelId": MODEL, "body": b"{}", "contentType": "application/json", "accept": "application/json"}
+    expected.update(extra)
+    assert bedrock.build_request(params(**overrides), b"{}") == expected
+
+
+def test_build_result_check_mode():
+    assert bedrock.build_result(params(), None, b"") == {"changed": True, "model_id": MODEL, "raw_response": {}}
+
+
+def test_build_result_reply():
+    response = {"contentType": "application/json", "ResponseMetadata": {}}
+    result = bedrock.build_result(params(), response, b'{"stopReason": "end_turn"}')
+    assert result == {
+        "changed": True,
+        "model_id": MODEL,
+        "raw_response": {"stopReason": "end_turn"},
+        "raw_response_format": "json",
+    }
+
+
+# The AWS call, validated against botocore's real service model by the Stubber.
+
+
+@pytest.fixture(name="no_sleep")
+def fixture_no_sleep(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
+    return sleeps
+
+
+@pytest.fixture(name="stubbed")
+def fixture_stubbed():
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="AKIDUNIT", aws_secret_access_key="unit-secret"
+    )
+    with Stubber(client) as stubber:
+        module = MagicMock()
+        module.client.side_effect = lambda service, retry_decorator=None: RetryingBotoClientWrapper(
+            client, retry_decorator
+        )
+        yield module, stubber
+        stubber.assert_no_pending_responses()
+
+
+def reply(payload=b'{"ok": true}', content_type="application/json"):
+    return {"body": StreamingBody(io.BytesIO(payload), len(payload)), "contentType": content_type}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        dict(),
+        dict(trace="ENABLED", guardrail_identifier="gr1", guardrail_version="3"),
+        dict(trace="ENABLED_FULL", performance_config_latency="optimized"),
+        dict(content_type="text/plain", accept="text/plain", body="Once upon a time"),
+        dict(model_id="us.amazon.nova-lite-v1:0"),
+    ],
+)
+def test_every_option_matches_the_service_model(stubbed, overrides):
+    module, stubber = stubbed
+    task = params(**overrides)
+    request = bedrock.build_request(task, bedrock.encode_body(task["body"], task["content_type"]))
+    stubber.add_response("invoke_model", reply(), expected_params=request)
+    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
+    assert payload == b'{"ok": true}'
+    assert response["contentType"] == "application/json"
+
+
+@pytest.mark.parametrize("code", bedrock.RETRYABLE_ERROR_CODES)
+def test_busy_service_is_retried(stubbed, no_sleep, code):
+    module, stubber = stubbed
+    request = bedrock.build_request(params(), b"{}")
+    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
+    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
+    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
+    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
+    assert json.loads(payload) == {"ok": 1}
+    assert len(no_sleep) == 2
+    assert all(0 <= delay <= bedrock.RETRY_MAX_DELAY for delay in no_sleep)
+
+
+def test_retries_are_bounded(stubbed, no_sleep):
+    module, stubber = stubbed
+    request = bedrock.build_request(params(), b"{}")
+    for _ in range(bedrock.RETRY_ATTEMPTS):
+        stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
+    assert excinfo.value.response["Error"]["Code"] == "ThrottlingException"
+    assert len(no_sleep) == bedrock.RETRY_ATTEMPTS - 1
+    # Worst case of the jittered sleeps between tries stays within about a minute.
+    assert sum(min(bedrock.RETRY_DELAY * 2**i, bedrock.RETRY_MAX_DELAY) for i in range(len(no_sleep))) <= 60
+
+
+@pytest.mark.parametrize(
+    "code, status",
+    [
+        ("ValidationException", 400),
+        ("AccessDeniedException", 403),
+        ("ResourceNotFoundException", 404),
+        ("ModelTimeoutException", 408),
+        ("ModelErrorException", 424),
+        ("ServiceQuotaExceededException", 400),
+    ],
+)
+def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):
+    module, stubber = stubbed
+    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=status)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), bedrock.build_request(params(), b"{}"))
+    assert excinfo.value.response["Error"]["Code"] == code
+    assert no_sleep == []

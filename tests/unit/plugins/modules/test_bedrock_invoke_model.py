@@ -1,0 +1,249 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""main() run as Ansible runs it: arguments in, one JSON result out on stdout."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_model
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+SECRET = "unit-test-secret-do-not-print"
+TOKEN = "unit-test-session-token-do-not-print"
+
+
+def run_module(capsys, args, check_mode=False):
+    args = dict(args, _ansible_check_mode=check_mode)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as excinfo:
+            bedrock_invoke_model.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    result["_exit_code"] = excinfo.value.code
+    result["_stdout"] = out
+    return result
+
+
+def task(**overrides):
+    args = dict(
+        model_id=MODEL,
+        body={"messages": [{"role": "user", "content": "hi"}]},
+        region="us-east-1",
+        access_key="AKIDUNIT",
+        secret_key=SECRET,
+        session_token=TOKEN,
+    )
+    args.update(overrides)
+    return args
+
+
+@pytest.fixture(name="stubber")
+def fixture_stubber(monkeypatch):
+    """Every client the module builds is one Stubber-backed client; records how many were built."""
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    built = []
+
+    def fake_client(self, service, retry_decorator=None, **kwargs):
+        built.append(service)
+        return client if retry_decorator is None else RetryingBotoClientWrapper(client, retry_decorator)
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+    with Stubber(client) as stub:
+        stub.built = built
+        yield stub
+
+
+def ok_reply(payload=b'{"content": [{"type": "text", "text": "Hello"}], "stop_reason": "end_turn"}'):
+    return {"body": StreamingBody(io.BytesIO(payload), len(payload)), "contentType": "application/json"}
+
+
+def test_invocation_returns_the_reply_untouched(capsys, stubber):
+    stubber.add_response(
+        "invoke_model",
+        ok_reply(),
+        expected_params={
+            "modelId": MODEL,
+            "body": b'{"messages":[{"role":"user","content":"hi"}]}',
+            "contentType": "application/json",
+            "accept": "application/json",
+        },
+    )
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 0
+    assert result["changed"] is True
+    assert result["model_id"] == MODEL
+    assert result["raw_response"] == {"content": [{"type": "text", "text": "Hello"}], "stop_reason": "end_turn"}
+    assert result["raw_response_format"] == "json"
+    assert stubber.built == ["bedrock-runtime"]
+
+
+def test_options_reach_the_request(capsys, stubber):
+    stubber.add_response(
+        "invoke_model",
+        ok_reply(b"once"),
+        expected_params={
+            "modelId": "us.meta.llama3-2-1b-instruct-v1:0",
+            "body": b"Once upon a time",
+            "contentType": "text/plain",
+            "accept": "text/plain",
+            "trace": "ENABLED_FULL",
+            "guardrailIdentifier": "gr1",
+            "guardrailVersion": "DRAFT",
+            "performanceConfigLatency": "optimized",
+        },
+    )
+    result = run_module(
+        capsys,
+        task(
+            model_id="us.meta.llama3-2-1b-instruct-v1:0",
+            body="Once upon a time",
+            content_type="text/plain",
+            accept="text/plain",
+            trace="ENABLED_FULL",
+            guardrail_identifier="gr1",
+            guardrail_version="DRAFT",
+            performance_config_latency="optimized",
+        ),
+    )
+    assert result["_exit_code"] == 0, result
+    assert result["raw_response"] == "once"
+    assert result["raw_response_format"] == "text"
+
+
+def test_throttled_then_ok(capsys, stubber):
+    for _ in range(3):
+        stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    stubber.add_response("invoke_model", ok_reply(b'{"ok": true}'))
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 0, result
+    assert result["raw_response"] == {"ok": True}
+
+
+@pytest.mark.parametrize(
+    "code, status",
+    [
+        ("ValidationException", 400),
+        ("AccessDeniedException", 403),
+        ("ResourceNotFoundException", 404),
+        ("ModelTimeoutException", 408),
+        ("ModelErrorException", 424),
+        ("ServiceQuotaExceededException", 400),
+    ],
+)
+def test_service_error_is_a_clean_failure(capsys, stubber, code, status):
+    stubber.add_client_error("invoke_model", service_error_code=code, service_message="nope", http_status_code=status)
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 1
+    assert result["failed"] is True
+    assert result["error"]["code"] == code
+    assert MODEL in result["msg"] and code in result["msg"]
+    assert "Traceback" not in result["msg"]
+    assert result["response_metadata"]["http_status_code"] == status
+
+
+@pytest.mark.parametrize(
+    "overrides, fragments",
+    [
+        (dict(body=42), ["body", "content_type", "not int"]),
+        (dict(body=None), ["body", "content_type"]),
+        (dict(body="not json"), ["body", "content_type", "not valid JSON"]),
+        (dict(body={"a": 1}, content_type="text/plain"), ["body", "content_type", "text/plain"]),
+        (dict(guardrail_identifier="gr1", guardrail_version="latest"), ["guardrail_version"]),
+        (dict(model_id=""), ["model_id"]),
+    ],
+)
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_bad_input_fails_before_any_client(capsys, stubber, overrides, fragments, check_mode):
+    result = run_module(capsys, task(**overrides), check_mode=check_mode)
+    assert result["_exit_code"] == 1
+    for fragment in fragments:
+        assert fragment in result["msg"]
+    assert stubber.built == []
+
+
+@pytest.mark.parametrize(
+    "overrides, fragment",
+    [
+        (dict(guardrail_identifier="gr1"), "required together: guardrail_identifier, guardrail_version"),
+        (dict(guardrail_version="1"), "required together: guardrail_identifier, guardrail_version"),
+        (dict(trace="FULL"), "trace"),
+        (dict(performance_config_latency="fast"), "performance_config_latency"),
+        (dict(body=None, model_id=None), "model_id"),
+    ],
+)
+def test_argument_spec_refuses(capsys, stubber, overrides, fragment):
+    args = {k: v for k, v in task(**overrides).items() if v is not None}
+    result = run_module(capsys, args)
+    assert result["_exit_code"] == 1
+    assert fragment in result["msg"]
+    assert stubber.built == []
+
+
+def test_check_mode_sends_nothing(capsys, stubber):
+    result = run_module(capsys, task(trace="ENABLED"), check_mode=True)
+    assert result["_exit_code"] == 0
+    assert result["changed"] is True
+    assert result["model_id"] == MODEL
+    assert result["raw_response"] == {}
+    assert stubber.built == []
+
+
+@pytest.mark.parametrize(
+    "boto3_version, overrides, needed",
+    [
+        ("1.34.50", dict(trace="ENABLED"), "boto3>=1.34.90"),
+        ("1.37.28", dict(trace="ENABLED_FULL"), "boto3>=1.37.29"),
+        ("1.35.7", dict(guardrail_identifier="gr1", guardrail_version="1"), "boto3>=1.35.8"),
+        ("1.35.72", dict(performance_config_latency="optimized"), "boto3>=1.35.73"),
+    ],
+)
+def test_old_boto3_fails_for_an_option_it_cannot_send(capsys, stubber, monkeypatch, boto3_version, overrides, needed):
+    monkeypatch.setattr(boto3, "__version__", boto3_version)
+    result = run_module(capsys, task(**overrides))
+    assert result["_exit_code"] == 1
+    assert needed in result["msg"]
+    assert next(iter(overrides)) in result["msg"]
+    assert stubber.built == []
+
+
+def test_old_boto3_is_fine_when_options_stay_at_their_defaults(capsys, stubber, monkeypatch):
+    monkeypatch.setattr(boto3, "__version__", "1.34.0")
+    stubber.add_response("invoke_model", ok_reply(b"{}"))
+    result = run_module(capsys, task(trace="DISABLED", performance_config_latency="standard"))
+    assert result["_exit_code"] == 0, result
+
+
+def test_no_credential_in_any_result(capsys, stubber):
+    stubber.add_client_error("invoke_model", service_error_code="AccessDeniedException", http_status_code=403)
+    failed = run_module(capsys, task())
+    stubber.add_response("invoke_model", ok_reply())
+    succeeded = run_module(capsys, task())
+    for result in (failed, succeeded):
+        assert SECRET not in result["_stdout"]
+        assert TOKEN not in result["_stdout"]
+
+
+def test_connection_error_is_a_clean_failure(capsys):
+    # A real client against a closed loopback port: botocore raises EndpointConnectionError.
+    result = run_module(
+        capsys,
+        task(endpoint_url="http://127.0.0.1:9", aws_config={"retries": {"max_attempts": 1}}),
+    )
+    assert result["_exit_code"] == 1
+    assert MODEL in result["msg"]
+    assert "Could not connect to the endpoint URL" in result["msg"]
+    assert "Traceback" not in result["msg"]
