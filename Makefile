@@ -1,0 +1,47 @@
+# Everything here sets itself up: a fresh machine needs only Python 3.11 and make.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+
+.PHONY: help venv tree demo test unit integration gates docs format clean
+
+help:
+	@echo "make demo   - run examples/bedrock_demo.yml against a local Bedrock endpoint (AWS_URL unset: see README)"
+	@echo "make test   - the whole test suite: unit, endpoint, integration, sanity, lint, docs, changelog, galaxy"
+	@echo "make unit | integration | gates | docs | format | clean"
+
+$(VENV)/.installed: requirements.txt test-requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r test-requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+tree: venv
+	@scripts/collection_tree.sh >/dev/null
+
+demo: venv
+	scripts/demo.sh
+
+test: venv
+	scripts/test.sh
+
+unit: venv
+	scripts/test.sh unit
+
+integration: venv
+	scripts/test.sh integration
+
+gates: venv
+	scripts/gates.sh all
+
+docs: venv
+	scripts/gates.sh docs
+
+format: venv
+	$(VENV)/bin/isort plugins tests scripts
+	$(VENV)/bin/black plugins tests scripts
+
+clean:
+	rm -rf build dist tests/output

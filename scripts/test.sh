@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, or one stage of it: scripts/test.sh [unit|integration|gates]...
+# Expects the venv that `make venv` builds; everything else it needs it sets up itself.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH=$root/.venv/bin:$PATH
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(unit integration gates)
+
+collections=$(scripts/collection_tree.sh)
+export ANSIBLE_COLLECTIONS_PATH=$collections
+# Never let a test reach real AWS, whatever the machine's environment holds.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+
+for stage in "${stages[@]}"; do
+  echo "=== $stage ==="
+  case $stage in
+    unit)
+      # The module's unit tests and the test endpoint's own tests, against the laid-out collection.
+      PYTHONPATH=$collections python -m pytest -p no:cacheprovider -q \
+        "$collections/ansible_collections/amazon/ai/tests/unit" "$collections/ansible_collections/amazon/ai/tests/support"
+      ;;
+    integration)
+      tests/integration/targets/bedrock_invoke_model/runme.sh
+      ;;
+    gates)
+      scripts/gates.sh all
+      ;;
+    *)
+      echo "unknown stage: $stage" >&2
+      exit 2
+      ;;
+  esac
+done
