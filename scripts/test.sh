@@ -19,7 +19,7 @@ for stage in "${stages[@]}"; do
   case $stage in
     unit)
       # The module's unit tests and the test endpoint's own tests, against the laid-out collection.
-      PYTHONPATH=$collections python -m pytest -p no:cacheprovider -q \
+      PYTHONPATH=$collections python -m pytest -p no:cacheprovider --import-mode=importlib -q \
         "$collections/ansible_collections/amazon/ai/tests/unit" "$collections/ansible_collections/amazon/ai/tests/support"
       ;;
     integration)

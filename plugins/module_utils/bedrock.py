@@ -26,6 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 # InvokeModel's own limits (botocore service model).
 MAX_BODY_BYTES = 25_000_000
 MAX_MODEL_ID_LENGTH = 2048
+MAX_REQUEST_METADATA_LENGTH = 8500
 
 # Worth another try: the request was fine, the service was busy. Everything else (validation, access,
 # missing model, model timeout or error, quota) fails the same way when repeated.
@@ -51,6 +52,9 @@ OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
     ("guardrail_identifier", None, "1.35.8"),
     ("guardrail_version", None, "1.35.8"),
     ("performance_config_latency", "optimized", "1.35.73"),
+    ("service_tier", None, "1.40.76"),
+    ("service_tier", "reserved", "1.41.5"),
+    ("request_metadata", None, "1.43.12"),
 ]
 
 # Values Bedrock assumes when an option is not sent: leaving them out keeps older botocore working.
@@ -157,6 +161,25 @@ def validate_params(params: Dict[str, Any]) -> None:
     version = params.get("guardrail_version")
     if version is not None and not GUARDRAIL_VERSION_PATTERN.match(version):
         raise BedrockParameterError(f"guardrail_version must be a version number (1, 2, ...) or DRAFT, not {version!r}")
+    if params.get("request_metadata"):
+        encode_request_metadata(params["request_metadata"])
+
+
+def encode_request_metadata(metadata: Mapping) -> str:
+    """The X-Amzn-Bedrock-Request-Metadata value: a JSON object of string keys and string values."""
+    wrong = [key for key, value in metadata.items() if not isinstance(key, str) or not isinstance(value, str)]
+    if wrong:
+        raise BedrockParameterError(
+            "request_metadata must map strings to strings (quote numbers and booleans); "
+            f"not a string: {', '.join(repr(key) for key in wrong)}"
+        )
+    encoded = json.dumps(metadata, separators=(",", ":"))
+    if len(encoded) > MAX_REQUEST_METADATA_LENGTH:
+        raise BedrockParameterError(
+            f"request_metadata is {len(encoded)} characters long encoded as JSON; "
+            f"Bedrock accepts at most {MAX_REQUEST_METADATA_LENGTH}"
+        )
+    return encoded
 
 
 def required_boto3_versions(params: Dict[str, Any]) -> List[Tuple[str, str]]:
@@ -164,7 +187,7 @@ def required_boto3_versions(params: Dict[str, Any]) -> List[Tuple[str, str]]:
     needed = []
     for option, value, version in OPTION_GATES:
         current = params.get(option)
-        if current is None or (value is not None and current != value):
+        if not current or (value is not None and current != value):
             continue
         setting = f"{option}={value}" if value is not None else option
         needed.append((version, f"to use {setting}"))
@@ -184,12 +207,48 @@ def build_request(params: Dict[str, Any], body: bytes) -> Dict[str, Any]:
         "guardrail_identifier": "guardrailIdentifier",
         "guardrail_version": "guardrailVersion",
         "performance_config_latency": "performanceConfigLatency",
+        "service_tier": "serviceTier",
     }
     for option, member in optional.items():
         value = params.get(option)
         if value is not None and value != API_DEFAULTS.get(option):
             request[member] = value
+    if params.get("request_metadata"):
+        request["requestMetadata"] = encode_request_metadata(params["request_metadata"])
     return request
+
+
+# Reply headers Bedrock sends for many (not all) models, and their names in invocation_metrics.
+METRIC_HEADERS = {
+    "x-amzn-bedrock-input-token-count": "input_token_count",
+    "x-amzn-bedrock-output-token-count": "output_token_count",
+    "x-amzn-bedrock-invocation-latency": "invocation_latency_ms",
+}
+
+
+def describe_reply(response: Dict[str, Any]) -> Dict[str, Any]:
+    """What Bedrock reported about the call, beside the reply itself: only what it actually sent."""
+    metadata = response.get("ResponseMetadata") or {}
+    headers = metadata.get("HTTPHeaders") or {}
+    details: Dict[str, Any] = {}
+    # Older botocore does not parse every reply header into the response, so fall back on the raw headers.
+    reported = {
+        "response_content_type": response.get("contentType") or headers.get("content-type"),
+        "performance_config_latency": response.get("performanceConfigLatency")
+        or headers.get("x-amzn-bedrock-performanceconfig-latency"),
+        "service_tier": response.get("serviceTier") or headers.get("x-amzn-bedrock-service-tier"),
+        "request_id": metadata.get("RequestId") or headers.get("x-amzn-requestid"),
+    }
+    details.update((key, value) for key, value in reported.items() if value)
+    metrics = {}
+    for header, name in METRIC_HEADERS.items():
+        try:
+            metrics[name] = int(headers[header])
+        except (KeyError, ValueError):
+            pass
+    if metrics:
+        details["invocation_metrics"] = metrics
+    return details
 
 
 def build_result(params: Dict[str, Any], response: Optional[Dict[str, Any]], payload: bytes) -> Dict[str, Any]:
@@ -200,6 +259,7 @@ def build_result(params: Dict[str, Any], response: Optional[Dict[str, Any]], pay
         return result
     raw_response, raw_format = decode_response(payload, response.get("contentType"))
     result.update(raw_response=raw_response, raw_response_format=raw_format)
+    result.update(describe_reply(response))
     return result
 
 

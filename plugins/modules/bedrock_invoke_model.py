@@ -75,9 +75,30 @@ options:
     type: str
     choices: ['standard', 'optimized']
     default: standard
+  service_tier:
+    description:
+      - The service tier to process the request in, trading price against latency and availability.
+      - Not sent unless set, so Bedrock uses the account's default tier.
+      - This option requires boto3 >= 1.40.76, and V(reserved) requires boto3 >= 1.41.5.
+    type: str
+    choices: ['priority', 'default', 'flex', 'reserved']
+    version_added: 1.1.0
+  request_metadata:
+    description:
+      - Key-value tags recorded with this call in the account's model invocation logs, for example to attribute
+        cost to a team or an application.
+      - Keys and values must be strings (quote numbers and booleans). Encoded as a JSON object, the whole
+        mapping may be at most 8,500 characters long.
+      - Sent as the C(X-Amzn-Bedrock-Request-Metadata) header. An empty mapping sends nothing.
+      - This option requires boto3 >= 1.43.12.
+    type: dict
+    version_added: 1.1.0
 notes:
   - Invoking a model is reported as a change, as it runs (and bills) an inference.
   - In check mode nothing is sent to Bedrock; the options are still checked and O(body) is still serialized.
+  - The connection options (O(region), O(profile), O(endpoint_url), credentials, ...) are also taken from
+    C(module_defaults) set for C(group/amazon.aws.aws) or C(group/aws), as for the amazon.aws modules, unless the
+    task, the module's own C(module_defaults) or C(group/amazon.ai.aws) set them.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -130,6 +151,28 @@ EXAMPLES = r"""
     performance_config_latency: optimized
     trace: ENABLED
     region: us-east-2
+
+- name: Tag the call for cost attribution and keep within a token budget
+  amazon.ai.bedrock_invoke_model:
+    model_id: "anthropic.claude-3-haiku-20240307-v1:0"
+    body:
+      anthropic_version: "bedrock-2023-05-31"
+      max_tokens: 500
+      messages:
+        - role: user
+          content: "Draft a changelog entry for: {{ commit_message }}"
+    request_metadata:
+      team: platform
+      application: release-notes
+      cost_center: "4711"
+    service_tier: flex
+  register: draft
+
+- name: Stop once the run has spent its output token budget
+  ansible.builtin.assert:
+    that:
+      - draft.invocation_metrics.output_token_count | default(0) <= 500
+    fail_msg: "The model used {{ draft.invocation_metrics.output_token_count }} output tokens"
 """
 
 RETURN = r"""
@@ -162,6 +205,53 @@ raw_response_format:
   type: str
   choices: ['json', 'text', 'base64']
   sample: json
+response_content_type:
+  description: The MIME type of the reply, as Bedrock reported it.
+  returned: when the model was invoked (not in check mode)
+  type: str
+  sample: application/json
+  version_added: 1.1.0
+performance_config_latency:
+  description: The latency setting Bedrock processed the request with, when it reports one.
+  returned: when Bedrock reports it
+  type: str
+  sample: optimized
+  version_added: 1.1.0
+service_tier:
+  description: The service tier Bedrock processed the request in, when it reports one.
+  returned: when Bedrock reports it
+  type: str
+  sample: flex
+  version_added: 1.1.0
+invocation_metrics:
+  description:
+    - Token counts and latency Bedrock reported for the call in its reply headers.
+    - Not every model reports them; only the values Bedrock sent are present.
+  returned: when Bedrock reports any of them
+  type: dict
+  version_added: 1.1.0
+  contains:
+    input_token_count:
+      description: The number of tokens in the request.
+      returned: when Bedrock reports it
+      type: int
+      sample: 12
+    output_token_count:
+      description: The number of tokens the model generated.
+      returned: when Bedrock reports it
+      type: int
+      sample: 250
+    invocation_latency_ms:
+      description: How long the model took to answer, in milliseconds.
+      returned: when Bedrock reports it
+      type: int
+      sample: 1834
+request_id:
+  description: The AWS request ID of the call that succeeded, for support cases and invocation logs.
+  returned: when the model was invoked (not in check mode)
+  type: str
+  sample: 5f3e9a4c-2b1d-4c8e-9f6a-0d7b3e2a1c4f
+  version_added: 1.1.0
 """
 
 try:
@@ -185,6 +275,8 @@ def main():
         guardrail_identifier=dict(type="str"),
         guardrail_version=dict(type="str"),
         performance_config_latency=dict(type="str", choices=["standard", "optimized"], default="standard"),
+        service_tier=dict(type="str", choices=["priority", "default", "flex", "reserved"]),
+        request_metadata=dict(type="dict"),
     )
     module = AnsibleAmazonAIModule(
         argument_spec=argument_spec,

@@ -32,6 +32,8 @@ def params(**overrides):
         guardrail_identifier=None,
         guardrail_version=None,
         performance_config_latency="standard",
+        service_tier=None,
+        request_metadata=None,
     )
     base.update(overrides)
     return base
@@ -169,6 +171,7 @@ def test_validate_params_accepts(overrides):
         (dict(guardrail_identifier="gr1", guardrail_version="0"), "guardrail_version must be"),
         (dict(guardrail_identifier="gr1", guardrail_version="v1"), "guardrail_version must be"),
         (dict(guardrail_identifier="gr1", guardrail_version="123456789"), "guardrail_version must be"),
+        (dict(request_metadata={"team": 1}), "request_metadata must map strings to strings"),
     ],
 )
 def test_validate_params_refuses(overrides, message):
@@ -188,6 +191,13 @@ def test_validate_params_refuses(overrides, message):
             dict(guardrail_identifier="gr1", guardrail_version="DRAFT"),
             [("1.35.8", "to use guardrail_identifier"), ("1.35.8", "to use guardrail_version")],
         ),
+        (dict(service_tier="flex"), [("1.40.76", "to use service_tier")]),
+        (
+            dict(service_tier="reserved"),
+            [("1.40.76", "to use service_tier"), ("1.41.5", "to use service_tier=reserved")],
+        ),
+        (dict(request_metadata={"team": "ml"}), [("1.43.12", "to use request_metadata")]),
+        (dict(request_metadata={}), []),
     ],
 )
 def test_required_boto3_versions(overrides, expected):
@@ -206,6 +216,10 @@ def test_required_boto3_versions(overrides, expected):
         ),
         (dict(performance_config_latency="optimized"), {"performanceConfigLatency": "optimized"}),
         (dict(content_type="text/plain", accept="image/png"), {"contentType": "text/plain", "accept": "image/png"}),
+        (dict(service_tier="default"), {"serviceTier": "default"}),
+        (dict(service_tier="reserved"), {"serviceTier": "reserved"}),
+        (dict(request_metadata={"team": "ml", "run": "7"}), {"requestMetadata": '{"team":"ml","run":"7"}'}),
+        (dict(request_metadata={}), {}),
     ],
 )
 def test_build_request(overrides, extra):
@@ -226,7 +240,109 @@ def test_build_result_reply():
         "model_id": MODEL,
         "raw_response": {"stopReason": "end_turn"},
         "raw_response_format": "json",
+        "response_content_type": "application/json",
     }
+
+
+HEADERS = {
+    "x-amzn-requestid": "req-1",
+    "content-type": "application/json",
+    "x-amzn-bedrock-input-token-count": "12",
+    "x-amzn-bedrock-output-token-count": "250",
+    "x-amzn-bedrock-invocation-latency": "1834",
+}
+
+
+@pytest.mark.parametrize(
+    "response, expected",
+    [
+        (
+            {"contentType": "application/json", "ResponseMetadata": {"RequestId": "req-1", "HTTPHeaders": HEADERS}},
+            {
+                "response_content_type": "application/json",
+                "request_id": "req-1",
+                "invocation_metrics": {
+                    "input_token_count": 12,
+                    "output_token_count": 250,
+                    "invocation_latency_ms": 1834,
+                },
+            },
+        ),
+        (
+            {
+                "contentType": "application/json",
+                "performanceConfigLatency": "optimized",
+                "serviceTier": "flex",
+                "ResponseMetadata": {"RequestId": "req-2", "HTTPHeaders": {"x-amzn-bedrock-output-token-count": "3"}},
+            },
+            {
+                "response_content_type": "application/json",
+                "performance_config_latency": "optimized",
+                "service_tier": "flex",
+                "request_id": "req-2",
+                "invocation_metrics": {"output_token_count": 3},
+            },
+        ),
+        # An older botocore leaves newer reply headers unparsed: they are read from the raw headers.
+        (
+            {
+                "contentType": "text/plain",
+                "ResponseMetadata": {
+                    "HTTPHeaders": {
+                        "x-amzn-requestid": "req-3",
+                        "x-amzn-bedrock-performanceconfig-latency": "standard",
+                        "x-amzn-bedrock-service-tier": "priority",
+                        "x-amzn-bedrock-input-token-count": "not-a-number",
+                    }
+                },
+            },
+            {
+                "response_content_type": "text/plain",
+                "performance_config_latency": "standard",
+                "service_tier": "priority",
+                "request_id": "req-3",
+            },
+        ),
+        ({}, {}),
+    ],
+)
+def test_describe_reply(response, expected):
+    assert bedrock.describe_reply(response) == expected
+
+
+@pytest.mark.parametrize(
+    "metadata, expected",
+    [
+        ({"team": "ml"}, '{"team":"ml"}'),
+        ({"team": "ml", "cost_center": "4711", "empty": ""}, '{"team":"ml","cost_center":"4711","empty":""}'),
+        ({"caf\u00e9": "\u2615"}, '{"caf\\u00e9":"\\u2615"}'),
+        (
+            {"k": "v" * (bedrock.MAX_REQUEST_METADATA_LENGTH - 8)},
+            '{"k":"' + "v" * (bedrock.MAX_REQUEST_METADATA_LENGTH - 8) + '"}',
+        ),
+    ],
+)
+def test_encode_request_metadata(metadata, expected):
+    assert bedrock.encode_request_metadata(metadata) == expected
+    assert json.loads(expected) == metadata
+
+
+@pytest.mark.parametrize(
+    "metadata, message",
+    [
+        ({"cost_center": 4711}, "'cost_center'"),
+        ({"enabled": True, "team": "ml"}, "'enabled'"),
+        ({"owner": None}, "'owner'"),
+        ({"nested": {"a": "b"}}, "'nested'"),
+        ({1: "one"}, "1"),
+        ({"k": "v" * (bedrock.MAX_REQUEST_METADATA_LENGTH - 7)}, "at most 8500"),
+    ],
+)
+def test_encode_request_metadata_refuses(metadata, message):
+    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
+        bedrock.encode_request_metadata(metadata)
+    assert "request_metadata" in str(excinfo.value)
+    assert message in str(excinfo.value)
 
 
 # The AWS call, validated against botocore's real service model by the Stubber.
@@ -265,6 +381,7 @@ def reply(payload=b'{"ok": true}', content_type="application/json"):
         dict(trace="ENABLED_FULL", performance_config_latency="optimized"),
         dict(content_type="text/plain", accept="text/plain", body="Once upon a time"),
         dict(model_id="us.amazon.nova-lite-v1:0"),
+        dict(service_tier="reserved", request_metadata={"team": "ml"}),
     ],
 )
 def test_every_option_matches_the_service_model(stubbed, overrides):

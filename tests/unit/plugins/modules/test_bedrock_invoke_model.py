@@ -104,6 +104,8 @@ def test_options_reach_the_request(capsys, stubber):
             "guardrailIdentifier": "gr1",
             "guardrailVersion": "DRAFT",
             "performanceConfigLatency": "optimized",
+            "serviceTier": "flex",
+            "requestMetadata": '{"team":"ml","cost_center":"4711"}',
         },
     )
     result = run_module(
@@ -117,11 +119,32 @@ def test_options_reach_the_request(capsys, stubber):
             guardrail_identifier="gr1",
             guardrail_version="DRAFT",
             performance_config_latency="optimized",
+            service_tier="flex",
+            request_metadata={"team": "ml", "cost_center": "4711"},
         ),
     )
     assert result["_exit_code"] == 0, result
     assert result["raw_response"] == "once"
     assert result["raw_response_format"] == "text"
+
+
+def test_reply_details_are_returned(capsys, stubber):
+    reply = ok_reply(b"{}")
+    reply.update(
+        serviceTier="priority",
+        ResponseMetadata={
+            "RequestId": "req-42",
+            "HTTPHeaders": {"x-amzn-bedrock-input-token-count": "9", "x-amzn-bedrock-invocation-latency": "77"},
+        },
+    )
+    stubber.add_response("invoke_model", reply)
+    result = run_module(capsys, task(service_tier="priority"))
+    assert result["_exit_code"] == 0, result
+    assert result["request_id"] == "req-42"
+    assert result["service_tier"] == "priority"
+    assert result["response_content_type"] == "application/json"
+    assert result["invocation_metrics"] == {"input_token_count": 9, "invocation_latency_ms": 77}
+    assert "performance_config_latency" not in result
 
 
 def test_throttled_then_ok(capsys, stubber):
@@ -164,6 +187,8 @@ def test_service_error_is_a_clean_failure(capsys, stubber, code, status):
         (dict(body={"a": 1}, content_type="text/plain"), ["body", "content_type", "text/plain"]),
         (dict(guardrail_identifier="gr1", guardrail_version="latest"), ["guardrail_version"]),
         (dict(model_id=""), ["model_id"]),
+        (dict(request_metadata={"cost_center": 4711}), ["request_metadata", "'cost_center'"]),
+        (dict(request_metadata={"k": "v" * 9000}), ["request_metadata", "at most 8500"]),
     ],
 )
 @pytest.mark.parametrize("check_mode", [False, True])
@@ -209,6 +234,9 @@ def test_check_mode_sends_nothing(capsys, stubber):
         ("1.37.28", dict(trace="ENABLED_FULL"), "boto3>=1.37.29"),
         ("1.35.7", dict(guardrail_identifier="gr1", guardrail_version="1"), "boto3>=1.35.8"),
         ("1.35.72", dict(performance_config_latency="optimized"), "boto3>=1.35.73"),
+        ("1.40.75", dict(service_tier="priority"), "boto3>=1.40.76"),
+        ("1.41.4", dict(service_tier="reserved"), "boto3>=1.41.5"),
+        ("1.43.11", dict(request_metadata={"team": "ml"}), "boto3>=1.43.12"),
     ],
 )
 def test_old_boto3_fails_for_an_option_it_cannot_send(capsys, stubber, monkeypatch, boto3_version, overrides, needed):

@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Runs amazon.ai.bedrock_invoke_model with the AWS connection defaults users set for every AWS module.
+
+Ansible applies C(module_defaults) of a group only to the modules that group lists, and a collection cannot add
+its modules to another collection's group. So that the C(group/amazon.aws.aws) (or C(group/aws)) defaults every
+amazon.aws user already sets also reach this module, this action fills in the connection options (region,
+credentials, endpoint, ...) that neither the task nor this module's own defaults set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+# The groups whose defaults apply to every amazon.aws module, as Ansible names them once resolved.
+AWS_GROUPS = ("group/ansible.builtin.aws", "group/amazon.aws.aws", "group/community.aws.aws")
+
+# amazon.aws's connection options and their aliases (a unit test keeps this equal to aws_argument_spec()).
+CONNECTION_OPTIONS = {
+    "access_key": ("aws_access_key_id", "aws_access_key"),
+    "secret_key": ("aws_secret_access_key", "aws_secret_key"),
+    "session_token": ("aws_session_token",),
+    "profile": ("aws_profile",),
+    "region": ("aws_region",),
+    "endpoint_url": ("aws_endpoint_url",),
+    "validate_certs": (),
+    "aws_ca_bundle": (),
+    "aws_config": (),
+    "debug_botocore_endpoint_logs": (),
+}
+
+
+def _canonical(name: str) -> Optional[str]:
+    for option, aliases in CONNECTION_OPTIONS.items():
+        if name == option or name in aliases:
+            return option
+    return None
+
+
+def aws_group_defaults(module_defaults: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
+    """The connection options set for the AWS groups, later entries winning as Ansible merges them."""
+    merged: Dict[str, Any] = {}
+    for entry in module_defaults or []:
+        merged.update(entry)
+    defaults: Dict[str, Any] = {}
+    for group in AWS_GROUPS:
+        values = merged.get(group)
+        if isinstance(values, Mapping):
+            defaults.update((name, value) for name, value in values.items() if _canonical(name))
+    return defaults
+
+
+def fill_connection_options(args: Dict[str, Any], defaults: Dict[str, Any]) -> Dict[str, Any]:
+    """args with each connection option it does not set (under any alias) taken from defaults."""
+    already = {_canonical(name) for name in args} - {None}
+    filled = dict(args)
+    for name, value in defaults.items():
+        option = _canonical(name)
+        if option not in already:
+            filled[name] = value
+            already.add(option)
+    return filled
+
+
+def non_string_keys(metadata: Any) -> Optional[str]:
+    """Why request_metadata cannot be sent, if its keys are not all strings.
+
+    Checked here because JSON, which carries the task's arguments to the module, turns every key into a string.
+    """
+    if not isinstance(metadata, Mapping):
+        return None
+    wrong = [key for key in metadata if not isinstance(key, str)]
+    if not wrong:
+        return None
+    return f"request_metadata keys must be strings (quote them); not a string: {', '.join(repr(key) for key in wrong)}"
+
+
+class ActionModule(ActionBase):
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        problem = non_string_keys(self._task.args.get("request_metadata"))
+        if problem:
+            return merge_hash(result, {"failed": True, "msg": problem})
+        defaults = aws_group_defaults(self._task.module_defaults)
+        module_args = fill_connection_options(self._task.args, self._templar.template(defaults))
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result = merge_hash(
+            result, self._execute_module(module_args=module_args, task_vars=task_vars, wrap_async=wrap_async)
+        )
+        if not wrap_async:
+            # pylint: disable-next=protected-access
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result

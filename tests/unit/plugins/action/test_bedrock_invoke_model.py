@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
+
+from ansible_collections.amazon.ai.plugins.action import bedrock_invoke_model as action
+
+
+def test_connection_options_match_amazon_aws():
+    spec = aws_argument_spec()
+    assert {name: tuple(option.get("aliases", ())) for name, option in spec.items()} == action.CONNECTION_OPTIONS
+
+
+@pytest.mark.parametrize(
+    "module_defaults, expected",
+    [
+        (None, {}),
+        ([], {}),
+        (
+            [{"group/amazon.aws.aws": {"region": "eu-west-1", "wait": True, "tags": {"a": "b"}}}],
+            {"region": "eu-west-1"},
+        ),
+        (
+            [{"group/ansible.builtin.aws": {"aws_profile": "ml", "endpoint_url": "http://x"}}],
+            {"aws_profile": "ml", "endpoint_url": "http://x"},
+        ),
+        ([{"group/community.aws.aws": {"validate_certs": False}}], {"validate_certs": False}),
+        # Later module_defaults entries replace earlier ones for the same group, as Ansible merges them.
+        (
+            [{"group/amazon.aws.aws": {"region": "us-east-1"}}, {"group/amazon.aws.aws": {"region": "us-west-2"}}],
+            {"region": "us-west-2"},
+        ),
+        # Other groups and modules' own defaults are applied by Ansible itself, not here.
+        ([{"group/amazon.ai.aws": {"region": "x"}, "amazon.aws.s3_bucket": {"region": "y"}}], {}),
+        ([{"group/amazon.aws.aws": "not a mapping"}], {}),
+    ],
+)
+def test_aws_group_defaults(module_defaults, expected):
+    assert action.aws_group_defaults(module_defaults) == expected
+
+
+@pytest.mark.parametrize(
+    "args, defaults, expected",
+    [
+        ({"model_id": "m"}, {}, {"model_id": "m"}),
+        ({"model_id": "m"}, {"region": "eu-west-1"}, {"model_id": "m", "region": "eu-west-1"}),
+        ({"region": "us-east-1"}, {"region": "eu-west-1"}, {"region": "us-east-1"}),
+        # An alias in the task wins over the option in the defaults, and the reverse.
+        ({"aws_region": "us-east-1"}, {"region": "eu-west-1"}, {"aws_region": "us-east-1"}),
+        ({"region": "us-east-1"}, {"aws_region": "eu-west-1"}, {"region": "us-east-1"}),
+        (
+            {"access_key": "A", "secret_key": "S"},
+            {"profile": "p"},
+            {"access_key": "A", "secret_key": "S", "profile": "p"},
+        ),
+        ({}, {"region": "a", "aws_region": "b"}, {"region": "a"}),
+    ],
+)
+def test_fill_connection_options(args, defaults, expected):
+    assert action.fill_connection_options(args, defaults) == expected
+
+
+@pytest.mark.parametrize(
+    "metadata, problem",
+    [
+        (None, None),
+        ({}, None),
+        ({"team": "ml", "cost": 4711}, None),  # values are checked by the module
+        ({1: "one", "two": "2"}, "request_metadata keys must be strings (quote them); not a string: 1"),
+        ({True: "yes"}, "request_metadata keys must be strings (quote them); not a string: True"),
+    ],
+)
+def test_non_string_keys(metadata, problem):
+    assert action.non_string_keys(metadata) == problem
