@@ -3,11 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 
-.PHONY: help venv tree demo test unit integration gates docs format clean
+.PHONY: help venv tree demo test unit integration gates docs bench format clean
 
 help:
 	@echo "make demo   - run examples/bedrock_demo.yml against a local Bedrock endpoint (AWS_URL unset: see README)"
 	@echo "make test   - the whole test suite: unit, endpoint, integration, sanity, lint, docs, changelog, galaxy"
+	@echo "make bench  - measure per-call cost and fan-out against the local endpoint; writes docs/benchmarks.md"
 	@echo "make unit | integration | gates | docs | format | clean"
 
 $(VENV)/.installed: requirements.txt test-requirements.txt
@@ -38,6 +39,9 @@ gates: venv
 
 docs: venv
 	scripts/gates.sh docs
+
+bench: venv
+	scripts/bench.sh
 
 format: venv
 	$(VENV)/bin/isort plugins tests scripts
