@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make bench: measure what a user pays per call of amazon.ai.bedrock_invoke_model and how fast many prompts go,
+# against the project's Bedrock Runtime fake on 127.0.0.1, and write docs/benchmarks.md. A benchmark, not a
+# test: it fails only when a measurement cannot be taken, never because a number misses its goal.
+#
+#   scripts/bench.sh            BENCH_ROUNDS=N (default 3) rounds, about 3 minutes each on 2 cores
+#
+# Needs the venv that `make venv` builds. Nothing leaves the machine: the module, the bare boto3 calls and the
+# endpoint talk over 127.0.0.1 only, with dummy credentials. Logs and raw samples stay in build/bench/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+[ -x "$root/.venv/bin/ansible-playbook" ] || {
+  echo "bench: no venv at $root/.venv: run 'make venv' (or 'make bench') first" >&2
+  exit 1
+}
+export PATH=$root/.venv/bin:$PATH
+export ANSIBLE_COLLECTIONS_PATH
+ANSIBLE_COLLECTIONS_PATH=$(scripts/collection_tree.sh)
+
+work=$root/build/bench
+rm -rf "$work"
+mkdir -p "$work"
+python tests/support/bedrock_endpoint.py --port 0 --port-file "$work/port" >"$work/endpoint.log" 2>&1 &
+endpoint=$!
+trap 'kill "$endpoint" 2>/dev/null; wait "$endpoint" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || {
+  cat "$work/endpoint.log" >&2
+  echo "bench: the local endpoint did not start" >&2
+  exit 1
+}
+
+# Whatever the environment holds, the calls go to the local endpoint only, with dummy credentials.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION ANSIBLE_CONFIG
+AWS_URL=http://127.0.0.1:$(cat "$work/port")
+export AWS_URL
+export AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=AKIDAMAZONAIBENCH
+export AWS_SECRET_ACCESS_KEY=amazon-ai-bench-secret
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+echo "Local Bedrock Runtime endpoint: $AWS_URL; work directory: ${work#"$root"/}"
+
+python scripts/bench/run.py --collections-path "$ANSIBLE_COLLECTIONS_PATH" --output docs/benchmarks.md \
+  --rounds "${BENCH_ROUNDS:-3}" --work-dir "$work"
