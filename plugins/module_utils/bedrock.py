@@ -232,10 +232,10 @@ def describe_reply(response: Dict[str, Any]) -> Dict[str, Any]:
     headers = metadata.get("HTTPHeaders") or {}
     details: Dict[str, Any] = {}
     # Older botocore does not parse every reply header into the response, so fall back on the raw headers.
+    latency = response.get("performanceConfigLatency") or headers.get("x-amzn-bedrock-performanceconfig-latency")
     reported = {
         "response_content_type": response.get("contentType") or headers.get("content-type"),
-        "performance_config_latency": response.get("performanceConfigLatency")
-        or headers.get("x-amzn-bedrock-performanceconfig-latency"),
+        "performance_config_latency": latency,
         "service_tier": response.get("serviceTier") or headers.get("x-amzn-bedrock-service-tier"),
         "request_id": metadata.get("RequestId") or headers.get("x-amzn-requestid"),
     }

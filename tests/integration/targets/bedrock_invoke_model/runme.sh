@@ -6,7 +6,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 collection=$(cd "$here/../../../.." && pwd)
-cd "$here"
+cd "$here" || exit 1
 
 # Nothing may reach real AWS, whatever the environment holds: no shared files, no metadata service.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION

@@ -410,7 +410,7 @@ def test_busy_service_is_retried(stubbed, no_sleep, code):
 def test_retries_are_bounded(stubbed, no_sleep):
     module, stubber = stubbed
     request = bedrock.build_request(params(), b"{}")
-    for _ in range(bedrock.RETRY_ATTEMPTS):
+    for _attempt in range(bedrock.RETRY_ATTEMPTS):
         stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)

@@ -148,7 +148,7 @@ def test_reply_details_are_returned(capsys, stubber):
 
 
 def test_throttled_then_ok(capsys, stubber):
-    for _ in range(3):
+    for _attempt in range(3):
         stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
     stubber.add_response("invoke_model", ok_reply(b'{"ok": true}'))
     result = run_module(capsys, task())
