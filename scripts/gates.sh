@@ -140,6 +140,17 @@ ansible_test() {
     -e '/^ +[━╸ ]+ [0-9.]+\/[0-9.]+ [kMG]?B /d'
 }
 
+# Sets the array named $2 to ansible-test's --controller (a venv of the controller Python) and one
+# --target-python per version, each prefixed by $1 ("venv/" for a venv of that Python, "" for the Python itself).
+python_args() {
+  local prefix=$1 version
+  local -n into=$2
+  into=(--controller "origin:python=venv/$CONTROLLER_VERSION@${PYTHON[$CONTROLLER_VERSION]}")
+  for version in "${TARGET_VERSIONS[@]}"; do
+    into+=(--target-python "$prefix$version@${PYTHON[$version]}")
+  done
+}
+
 gate_sanity() {
   lay_out_tree
   local ignores
@@ -153,10 +164,8 @@ gate_sanity() {
 
   # One run: the tests that do not depend on the target run once, on the controller; compile and import run
   # on every --target-python. Nothing is skipped (pslint has no PowerShell to check, so it passes at once).
-  local args=(--controller "origin:python=venv/$CONTROLLER_VERSION@${PYTHON[$CONTROLLER_VERSION]}") version
-  for version in "${TARGET_VERSIONS[@]}"; do
-    args+=(--target-python "$version@${PYTHON[$version]}")
-  done
+  local args
+  python_args "" args
   ansible_test sanity "${args[@]}"
 }
 
@@ -164,10 +173,8 @@ gate_units() {
   lay_out_tree
   find_target_pythons
   install_get_pip_standin
-  local args=(--controller "origin:python=venv/$CONTROLLER_VERSION@${PYTHON[$CONTROLLER_VERSION]}") version
-  for version in "${TARGET_VERSIONS[@]}"; do
-    args+=(--target-python "venv/$version@${PYTHON[$version]}")
-  done
+  local args
+  python_args venv/ args
   ansible_test units "${args[@]}"
 }
 
