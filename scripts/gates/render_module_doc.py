@@ -288,6 +288,17 @@ def added_in(spec: dict[str, Any], module_version: str | None, collection: str) 
     ]
 
 
+def name_cell(name: str, anchor: str, level: int, depth: int, elbow: str, title: str) -> list[str]:
+    """The opening of a table row: indentation for nested entries, then the name with its anchor and permalink."""
+    lines = ["            <tr>"]
+    lines.extend(f'                    <td class="elbow-placeholder">{elbow}</td>' for _level in range(level))
+    lines.append(f'                <td colspan="{depth - level}">')
+    lines.append(f'                    <div class="ansibleOptionAnchor" id="{anchor}"></div>')
+    lines.append(f"                    <b>{html.escape(name)}</b>")
+    lines.append(f'                    <a class="ansibleOptionLink" href="#{anchor}" title="{title}"></a>')
+    return lines
+
+
 def render_parameters(
     options: dict[str, Any], convert: Callable[[str], str], module_version: str | None, collection: str
 ) -> list[str]:
@@ -305,15 +316,7 @@ def render_parameters(
         for name in sorted(specs):
             spec = specs[name]
             anchor = f"parameter-{path}/{name}" if path else f"parameter-{name}"
-            lines.append("            <tr>")
-            for _level in range(level):
-                lines.append('                    <td class="elbow-placeholder"></td>')
-            lines.append(f'                <td colspan="{depth - level}">')
-            lines.append(f'                    <div class="ansibleOptionAnchor" id="{anchor}"></div>')
-            lines.append(f"                    <b>{html.escape(name)}</b>")
-            lines.append(
-                f'                    <a class="ansibleOptionLink" href="#{anchor}" title="Permalink to this option"></a>'
-            )
+            lines.extend(name_cell(name, anchor, level, depth, elbow="", title="Permalink to this option"))
             lines.append('                    <div style="font-size: small">')
             lines.append(f'                        <span style="color: purple">{type_name(spec, "str")}</span>')
             if spec.get("elements"):
@@ -375,16 +378,7 @@ def render_returns(
         for name in sorted(specs):
             spec = specs[name]
             anchor = f"return-{path}/{name}" if path else f"return-{name}"
-            lines.append("            <tr>")
-            for _level in range(level):
-                lines.append('                    <td class="elbow-placeholder">&nbsp;</td>')
-            lines.append(f'                <td colspan="{depth - level}">')
-            lines.append(f'                    <div class="ansibleOptionAnchor" id="{anchor}"></div>')
-            lines.append(f"                    <b>{html.escape(name)}</b>")
-            lines.append(
-                f'                    <a class="ansibleOptionLink" href="#{anchor}" '
-                'title="Permalink to this return value"></a>'
-            )
+            lines.extend(name_cell(name, anchor, level, depth, elbow="&nbsp;", title="Permalink to this return value"))
             lines.append('                    <div style="font-size: small">')
             kind = type_name(spec, None)
             if kind:
