@@ -18,9 +18,11 @@ for stage in "${stages[@]}"; do
   echo "=== $stage ==="
   case $stage in
     unit)
-      # The module's unit tests and the test endpoint's own tests, against the laid-out collection.
+      # The module's unit tests, the test endpoint's own tests and the benchmark's arithmetic, against the
+      # laid-out collection.
       PYTHONPATH=$collections python -m pytest -p no:cacheprovider --import-mode=importlib -q \
-        "$collections/ansible_collections/amazon/ai/tests/unit" "$collections/ansible_collections/amazon/ai/tests/support"
+        "$collections/ansible_collections/amazon/ai/tests/unit" "$collections/ansible_collections/amazon/ai/tests/support" \
+        "$collections/ansible_collections/amazon/ai/scripts/bench"
       ;;
     integration)
       tests/integration/targets/bedrock_invoke_model/runme.sh

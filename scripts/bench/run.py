@@ -171,14 +171,29 @@ class Bench:
     # --- running things -------------------------------------------------------------------------------------
 
     def run(
-        self, argv: List[str], name: str, env: Optional[Dict[str, str]] = None, stdout: Optional[str] = None
+        self,
+        argv: List[str],
+        name: str,
+        env: Optional[Dict[str, str]] = None,
+        stdout: Optional[str] = None,
+        cpus: Optional[List[int]] = None,
     ) -> Process:
-        """Run argv to its end (killing its process group after PROCESS_TIMEOUT); wall, CPU and peak RSS."""
+        """Run argv to its end (killing its process group after PROCESS_TIMEOUT); wall, CPU and peak RSS.
+
+        With cpus, argv and everything it starts may only run on those CPUs (sched_setaffinity is inherited).
+        """
         log = os.path.join(self.work, f"{name}.log")
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
         with open(log, "w", encoding="utf-8") as err, open(stdout or log, "a", encoding="utf-8") as out:
             started = time.perf_counter()
-            proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                argv, env=env or self.env, stdout=out, stderr=err, cwd=self.work, start_new_session=True
+            proc = subprocess.Popen(  # pylint: disable=consider-using-with,subprocess-popen-preexec-fn
+                argv,
+                env=env or self.env,
+                stdout=out,
+                stderr=err,
+                cwd=self.work,
+                start_new_session=True,
+                preexec_fn=pin,
             )
             timer = threading.Timer(PROCESS_TIMEOUT, _kill_group, (proc.pid,))
             timer.start()
@@ -193,14 +208,21 @@ class Bench:
             raise BenchError(f"{name} exited with {result.code}; its output is in {log}:\n{_tail(log)}")
         return result
 
-    def playbook(self, name: str, extra: Optional[Dict[str, Any]] = None, forks: int = 5) -> Playbook:
-        timings = os.path.join(self.work, f"{name}.timings.json")
+    def playbook(
+        self,
+        name: str,
+        extra: Optional[Dict[str, Any]] = None,
+        forks: int = 5,
+        cpus: Optional[List[int]] = None,
+        label: Optional[str] = None,
+    ) -> Playbook:
+        timings = os.path.join(self.work, f"{label or name}.timings.json")
         variables = {"bench_calls": CALLS, "bench_run_id": uuid.uuid4().hex[:12]}
         variables.update(extra or {})
         env = dict(self.env, BENCH_TIMINGS_FILE=timings)
         argv = ["ansible-playbook", "-i", os.path.join(self.work, "inventory"), "--forks", str(forks)]
         argv += ["--extra-vars", json.dumps(variables), os.path.join(PLAYBOOKS, f"{name}.yml")]
-        process = self.run(argv, name, env)
+        process = self.run(argv, label or name, env, cpus=cpus)
         with open(timings, encoding="utf-8") as handle:
             report = json.load(handle)
         if report["failed"]:
@@ -264,6 +286,11 @@ class Bench:
         self.samples.add("hosts_e2e", run.process.wall)
         self.samples.add("hosts_run_cpu", run.process.cpu)
 
+    def hosts_fanout_one_core(self) -> None:
+        """The same fan-out with the whole run held to one CPU: with the run on every core, how time scales."""
+        run = self.playbook("hosts_fanout", forks=CALLS, cpus=[min(os.sched_getaffinity(0))], label="hosts_one_core")
+        self.samples.add("hosts_one_core", run.tasks[TASK_HOSTS])
+
     def throttle(self) -> None:
         run = self.playbook("throttle", forks=THROTTLE_SAMPLES)
         for host_seconds in run.hosts[TASK_THROTTLE].values():
@@ -312,6 +339,22 @@ class Bench:
             cwd=os.path.join(ROOT, "tests", "support"),
         ).stdout.split()
         self.large_values, self.large_body_bytes = int(output[0]), int(output[1])
+
+
+def scaling_fit(one_core: List[float], all_cores: float, cores: int, target: float) -> Dict[str, Any]:
+    """Fit time = fixed + work / cores through the fan-out on one core and on every core.
+
+    fixed is what more cores cannot shorten (the model's latency, the controller's one-at-a-time work), work the
+    CPU-seconds the calls spread over the cores. Returns the fit and the cores that would bring the fan-out down
+    to target seconds (None when fixed alone exceeds it); nothing when there is no one-core run to fit.
+    """
+    if not one_core or cores < 2:
+        return {}
+    one = statistics.median(one_core)
+    work = (one - all_cores) / (1 - 1 / cores)
+    fixed = one - work
+    needed = math.ceil(work / (target - fixed)) if target > fixed and work > 0 else None
+    return {"one_core": one, "fit_fixed": fixed, "fit_work": work, "fit_cores_for_goal": needed}
 
 
 def _listed(values: List[float], template: str) -> str:
@@ -479,6 +522,7 @@ class Results:
         d["hosts_floor"] = max(SLOW_SECONDS, CALLS * d["hosts_cpu"] / cores)
         d["hosts_bound"] = d["serial"] / d["hosts_floor"]
         d["cores_for_goal"] = GOAL_SPEEDUP * CALLS * d["hosts_cpu"] / d["serial"]
+        d.update(scaling_fit(s.get("hosts_one_core"), d["hosts"], cores, d["serial"] / GOAL_SPEEDUP))
         # The async fan-out starts, then checks, every call from the one controller process, one item at a time:
         # at least two task runs per call, each no cheaper than a ping.
         d["async_start_item"] = s.median("async_start") / CALLS
@@ -499,6 +543,7 @@ class Results:
             ("2. 20 calls to a 2 s model: serial loop", "serial", seconds),
             ("2. 20 calls: async/poll 0 fan-out (start + async_status)", "async", seconds),
             ("2. 20 calls: fan-out across 20 hosts, forks 20", "hosts", seconds),
+            ("2. 20 calls: the same fan-out held to one core", "hosts_one_core", seconds),
             ("3. time to success after 6 ThrottlingException answers", "throttle", seconds),
             ("4. 10 MB reply: module process wall time (run directly)", "large_direct_wall", seconds),
             ("4. 10 MB reply: module process peak RSS", "large_direct_rss_mb", megabytes),
@@ -673,7 +718,9 @@ class Results:
             f"{SLOW_SECONDS} s. Serial: one {CALLS}-item loop. Async: the loop with `async: 60`/`poll: 0`, then "
             "`async_status` over the started jobs with `until: ... is finished`, `delay: 1`; its time is the two "
             f"tasks together. Hosts: {CALLS} inventory hosts (`ansible_connection=local`), one call each, "
-            f"`--forks {CALLS}`. Speed-up = serial time / fan-out time, the three taken back to back in each round, "
+            f"`--forks {CALLS}`; once more with `ansible-playbook` and every process it starts held to one CPU "
+            "(sched_setaffinity(2), which children inherit), to see how the fan-out scales with cores. Speed-up = "
+            "serial time / fan-out time, the three taken back to back in each round, "
             "median over the rounds; task times only (end to end, each run also pays the start-up in the last row "
             "of the results)."
         )
@@ -725,18 +772,40 @@ class Results:
         )
         w("")
         core_word = "core" if cores == 1 else "cores"
-        w(
+        machine_note = (
+            " The goal is a property of the machine as much as of the module: with enough cores the hosts fan-out "
+            "approaches one call's latency plus Ansible's overhead."
+        )
+        bound = (
             f"- Fanning out removes the waiting, not the work: each call still costs about {d['hosts_cpu']:.2f} s of "
             f"CPU (controller worker plus module process, measured on the hosts fan-out), so {CALLS} calls need "
             f"{CALLS * d['hosts_cpu']:.0f} CPU-seconds, which {cores} {core_word} cannot do in less than "
             f"{seconds(CALLS * d['hosts_cpu'] / cores)}. No fan-out of {CALLS} calls can beat about "
             f"{seconds(d['hosts_floor'])} here, a speed-up of at most {d['hosts_bound']:.1f}× over the serial loop"
-            + ("; the hosts fan-out comes close to that. " if d["hosts"] <= 1.3 * d["hosts_floor"] else ". ")
-            + f"{GOAL_SPEEDUP:.0f}× means finishing in "
-            f"{seconds(d['serial'] / GOAL_SPEEDUP)}, which at this CPU cost per call takes about "
-            f"{max(1, math.ceil(d['cores_for_goal']))} cores. The goal is a property of the machine as much as of "
-            "the module: with enough cores the hosts fan-out approaches one call's latency plus Ansible's overhead."
+            + ("; the hosts fan-out comes close to that." if d["hosts"] <= 1.3 * d["hosts_floor"] else ".")
         )
+        if "fit_work" not in d:
+            w(
+                f"{bound} {GOAL_SPEEDUP:.0f}× means finishing in {seconds(d['serial'] / GOAL_SPEEDUP)}, which at "
+                f"this CPU cost per call takes about {max(1, math.ceil(d['cores_for_goal']))} cores.{machine_note}"
+            )
+        else:
+            w(bound)
+            needed = d["fit_cores_for_goal"]
+            w(
+                f"- Held to one core, the same fan-out takes {seconds(d['one_core'])}, against {seconds(d['hosts'])} "
+                f"on {cores} {core_word}. Fitting *time = fixed + work / cores* to the two gives fixed = "
+                f"{seconds(d['fit_fixed'])} (what more cores cannot shorten: the model's {SLOW_SECONDS} s and the "
+                f"controller's one-at-a-time work) and work = {d['fit_work']:.1f} CPU-seconds. By that line, "
+                + (
+                    f"{GOAL_SPEEDUP:.0f}× ({seconds(d['serial'] / GOAL_SPEEDUP)}) takes about {needed} cores "
+                    f"({seconds(d['fit_fixed'] + d['fit_work'] / needed)}): an extrapolation from this machine, "
+                    f"not a measurement.{machine_note}"
+                    if needed
+                    else f"no number of cores reaches {GOAL_SPEEDUP:.0f}×: the fixed part alone is longer than "
+                    f"{seconds(d['serial'] / GOAL_SPEEDUP)}."
+                )
+            )
         w(
             "- The async fan-out is bound by the one controller process: it starts the jobs one item after the "
             f"other ({seconds(d['async_start_item'])} each here, slower than a plain task because the jobs already "
@@ -890,7 +959,8 @@ def main() -> int:
             ("serial loop of the 2 s model", bench.serial_slow),
             ("async fan-out", bench.async_fanout),
             ("fan-out across hosts", bench.hosts_fanout),
-        ],
+        ]
+        + ([("fan-out across hosts on one core", bench.hosts_fanout_one_core)] if int(info["cores"]) > 1 else []),
         [("throttled calls", bench.throttle), ("ansible-playbook start-up", bench.startup)],
         [
             ("10 MB reply, module run directly", bench.large_direct),

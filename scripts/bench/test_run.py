@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Tests of the arithmetic behind the claims docs/benchmarks.md makes (scripts/bench/run.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+import pytest
+
+_SPEC = importlib.util.spec_from_file_location("bench_run", os.path.join(os.path.dirname(__file__), "run.py"))
+bench_run = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = bench_run  # dataclasses look their module up there
+_SPEC.loader.exec_module(bench_run)
+
+
+@pytest.mark.parametrize(
+    "mode, max_attempts, throttles, sleep, calls",
+    [
+        # standard: 3 attempts per botocore call; 1 + 2 s between them, the module's 1 s then 2 s between calls.
+        ("standard", 0, 6, 9.0, 3),
+        ("standard", 0, 2, 3.0, 1),
+        ("standard", 0, 3, 4.0, 2),
+        # legacy: 5 attempts; 1 + 2 + 4 + 8 s, then the module's 1 s, then one more botocore sleep of 1 s.
+        ("legacy", 0, 6, 17.0, 2),
+        # total_max_attempts 1: every refusal is the module's, its sleeps capped at 15 s.
+        ("standard", 1, 6, 1 + 2 + 4 + 8 + 15 + 15, 7),
+        ("adaptive", 0, 0, 0.0, 1),
+    ],
+)
+def test_worst_case_retry_sleep(mode, max_attempts, throttles, sleep, calls):
+    facts = {"retry_mode": mode, "max_attempts": max_attempts, "module_delay": 1, "module_max_delay": 15}
+    assert bench_run.worst_case_retry_sleep(facts, throttles) == (sleep, calls)
+
+
+@pytest.mark.parametrize(
+    "fixed, work, cores, target, needed",
+    [
+        (2.8, 12.9, 2, 6.6, 4),
+        (2.0, 16.0, 2, 4.5, 7),
+        (2.0, 16.0, 4, 9.0, 3),
+        (3.0, 10.0, 2, 3.0, None),  # the fixed part alone takes the whole target
+        (3.0, 10.0, 2, 2.5, None),
+    ],
+)
+def test_scaling_fit_recovers_the_line(fixed, work, cores, target, needed):
+    fit = bench_run.scaling_fit([fixed + work], fixed + work / cores, cores, target)
+    assert fit["one_core"] == pytest.approx(fixed + work)
+    assert fit["fit_fixed"] == pytest.approx(fixed)
+    assert fit["fit_work"] == pytest.approx(work)
+    assert fit["fit_cores_for_goal"] == needed
+    if needed:
+        assert fixed + work / needed <= target < fixed + work / (needed - 1)
+
+
+def test_scaling_fit_uses_the_median_of_the_one_core_runs():
+    fit = bench_run.scaling_fit([20.0, 14.0, 15.0], 9.0, 2, 6.0)
+    assert fit["one_core"] == 15.0
+    assert fit["fit_work"] == pytest.approx(12.0)
+    assert fit["fit_fixed"] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("one_core, cores", [([], 2), ([15.0], 1)])
+def test_scaling_fit_needs_a_one_core_run_and_more_cores(one_core, cores):
+    assert not bench_run.scaling_fit(one_core, 9.0, cores, 6.0)
+
+
+def test_scaling_fit_with_no_gain_from_cores_needs_no_cores():
+    # More cores did not help (work <= 0): no number of cores is predicted.
+    fit = bench_run.scaling_fit([9.0], 9.5, 2, 6.0)
+    assert fit["fit_cores_for_goal"] is None
