@@ -795,8 +795,9 @@ class Results:
             w(
                 f"- Held to one core, the same fan-out takes {seconds(d['one_core'])}, against {seconds(d['hosts'])} "
                 f"on {cores} {core_word}. Fitting *time = fixed + work / cores* to the two gives fixed = "
-                f"{seconds(d['fit_fixed'])} (what more cores cannot shorten: the model's {SLOW_SECONDS} s and the "
-                f"controller's one-at-a-time work) and work = {d['fit_work']:.1f} CPU-seconds. By that line, "
+                f"{seconds(d['fit_fixed'])}, the part more cores do not shorten (in principle the model's {SLOW_SECONDS} s "
+                "plus the controller's one-at-a-time work; two points make a rough line), and work = "
+                f"{d['fit_work']:.1f} CPU-seconds. By that line, "
                 + (
                     f"{GOAL_SPEEDUP:.0f}× ({seconds(d['serial'] / GOAL_SPEEDUP)}) takes about {needed} cores "
                     f"({seconds(d['fit_fixed'] + d['fit_work'] / needed)}): an extrapolation from this machine, "
