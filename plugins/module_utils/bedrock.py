@@ -21,6 +21,11 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
+try:
+    from botocore.exceptions import ReadTimeoutError
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 # InvokeModel's own limits (botocore service model).
@@ -36,11 +41,15 @@ RETRYABLE_ERROR_CODES = (
     "ServiceUnavailableException",
     "InternalServerException",
 )
-# Six tries of botocore's own retrying call, jittered sleeps of at most 1+2+4+8+15 s between them: a task
-# that keeps being refused gives up within about two minutes.
-RETRY_ATTEMPTS = 6
-RETRY_DELAY = 1
-RETRY_MAX_DELAY = 15
+# Busy answers are retried here, up to twelve tries with jittered sleeps of at most 0.5, 1, 2, 4, then 8 s
+# between them: a task that keeps being refused gives up within about a minute.
+RETRY_ATTEMPTS = 12
+RETRY_DELAY = 0.5
+RETRY_MAX_DELAY = 8
+# botocore's own retries are off (unless aws_config sets them): they would also repeat a request whose answer
+# timed out, running and billing the inference again. Large models can take minutes to answer, longer than
+# botocore's 60 s default read timeout; AWS suggests starting from an hour.
+CLIENT_CONFIG = {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
 
 # The API accepts a positive version number of up to eight digits, or DRAFT.
 GUARDRAIL_VERSION_PATTERN = re.compile(r"^(?:[1-9][0-9]{0,7}|DRAFT)$")
@@ -49,8 +58,8 @@ GUARDRAIL_VERSION_PATTERN = re.compile(r"^(?:[1-9][0-9]{0,7}|DRAFT)$")
 OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
     ("trace", "ENABLED", "1.34.90"),
     ("trace", "ENABLED_FULL", "1.37.29"),
-    ("guardrail_identifier", None, "1.35.8"),
-    ("guardrail_version", None, "1.35.8"),
+    ("guardrail_identifier", None, "1.34.90"),
+    ("guardrail_version", None, "1.34.90"),
     ("performance_config_latency", "optimized", "1.35.73"),
     ("service_tier", None, "1.40.76"),
     ("service_tier", "reserved", "1.41.5"),
@@ -91,7 +100,7 @@ def encode_body(body: Any, content_type: str) -> bytes:
     if is_json_media_type(content_type):
         if isinstance(body, str):
             try:
-                json.loads(body)
+                json.loads(body, parse_constant=_reject_constant)
             except ValueError as e:
                 raise BedrockParameterError(
                     f"body is a string but not valid JSON ({e}), and content_type {content_type!r} is JSON; "
@@ -151,6 +160,8 @@ def validate_params(params: Dict[str, Any]) -> None:
     model_id = params["model_id"]
     if not model_id or not model_id.strip():
         raise BedrockParameterError("model_id must not be empty")
+    if model_id != model_id.strip():
+        raise BedrockParameterError(f"model_id {model_id!r} starts or ends with white space")
     if len(model_id) > MAX_MODEL_ID_LENGTH:
         raise BedrockParameterError(
             f"model_id is {len(model_id)} characters long; the API accepts at most {MAX_MODEL_ID_LENGTH}"
@@ -264,14 +275,32 @@ def build_result(params: Dict[str, Any], response: Optional[Dict[str, Any]], pay
 
 
 def retrying_bedrock_client(module: Any) -> Any:
-    """A bedrock-runtime client whose calls made with aws_retry=True are retried when Bedrock is busy."""
+    """A bedrock-runtime client whose calls made with aws_retry=True are retried when Bedrock is busy.
+
+    The task's aws_config is applied over CLIENT_CONFIG, so a user can still set the read timeout or botocore's
+    retries.
+    """
     retry = AWSRetry.jittered_backoff(
         retries=RETRY_ATTEMPTS,
         delay=RETRY_DELAY,
         max_delay=RETRY_MAX_DELAY,
         catch_extra_error_codes=list(RETRYABLE_ERROR_CODES),
     )
-    return module.client("bedrock-runtime", retry_decorator=retry)
+    return module.client("bedrock-runtime", retry_decorator=retry, config=CLIENT_CONFIG)
+
+
+def failure_message(model_id: str, error: Exception) -> str:
+    """The task's message for a failed call (fail_json_aws appends the error's own text)."""
+    message = f"Failed to invoke Bedrock model {model_id!r}"
+    code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+    if code in RETRYABLE_ERROR_CODES:
+        return f"{message} (still busy after {RETRY_ATTEMPTS} tries)"
+    if isinstance(error, ReadTimeoutError):
+        return (
+            f"{message} (no answer within the read timeout; the request was not sent again, but the model may have "
+            "run it; for longer generations raise aws_config's read_timeout)"
+        )
+    return message
 
 
 def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, Any], bytes]:
@@ -292,6 +321,8 @@ def invoke_model(module: Any) -> Dict[str, Any]:
     for version, reason in required_boto3_versions(params):
         module.require_boto3_at_least(version, reason=reason)
     if module.check_mode:
+        # Building the client checks the region, profile and endpoint; nothing is sent.
+        retrying_bedrock_client(module)
         return build_result(params, None, b"")
     request = build_request(params, body)
     response, payload = call_invoke_model(retrying_bedrock_client(module), request)

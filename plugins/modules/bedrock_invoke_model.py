@@ -14,7 +14,10 @@ description:
   - The module supports customizing request and response MIME types.
   - Bedrock refusing a request because it is busy (C(ThrottlingException), C(ModelNotReadyException),
     C(ServiceUnavailableException), C(InternalServerException)) is retried with jittered exponential backoff,
-    on top of botocore's own retries, for up to about two minutes. Other errors fail the task at once.
+    up to 12 tries within about a minute. Other errors fail the task at once.
+  - The module waits up to an hour (3600 s) for a model to answer, and turns botocore's own retries off, so a
+    request whose answer is slow is never sent (and billed) twice. Setting C(read_timeout) or C(retries) in
+    O(aws_config) overrides either.
 author:
   - Alina Buzachis (@alinabuzachis)
 options:
@@ -60,13 +63,13 @@ options:
   guardrail_identifier:
     description:
       - The unique identifier of the guardrail to use.
-      - This option requires boto3 >= 1.35.8.
+      - This option requires boto3 >= 1.34.90.
     type: str
   guardrail_version:
     description:
       - The version number for the guardrail. Can also be 'DRAFT'.
       - O(guardrail_version) is required when O(guardrail_identifier) is specified.
-      - This option requires boto3 >= 1.35.8.
+      - This option requires boto3 >= 1.34.90.
     type: str
   performance_config_latency:
     description:
@@ -146,7 +149,7 @@ EXAMPLES = r"""
         - role: user
           content:
             - text: "Classify this ticket as bug, question or feature: {{ ticket_text }}"
-    guardrail_identifier: "gr-abc123def456"
+    guardrail_identifier: "abc123def456"
     guardrail_version: "DRAFT"
     performance_config_latency: optimized
     trace: ENABLED
@@ -172,7 +175,7 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that:
       - draft.invocation_metrics.output_token_count | default(0) <= 500
-    fail_msg: "The model used {{ draft.invocation_metrics.output_token_count }} output tokens"
+    fail_msg: "The model used {{ draft.invocation_metrics.output_token_count | default('?') }} output tokens"
 """
 
 RETURN = r"""
@@ -261,6 +264,7 @@ except ImportError:
     pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import failure_message
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_model
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
@@ -289,7 +293,7 @@ def main():
     except BedrockParameterError as e:
         module.fail_json(msg=f"Invalid request for model {module.params['model_id']!r}: {e}")
     except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=f"Failed to invoke Bedrock model {module.params['model_id']!r}")
+        module.fail_json_aws(e, msg=failure_message(module.params["model_id"], e))
 
     module.exit_json(**result)
 

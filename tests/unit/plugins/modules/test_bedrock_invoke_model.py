@@ -11,6 +11,7 @@ import io
 import json
 
 import boto3
+import botocore.exceptions
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -18,6 +19,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import Retrying
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
+from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_model
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -218,13 +220,26 @@ def test_argument_spec_refuses(capsys, stubber, overrides, fragment):
     assert stubber.built == []
 
 
-def test_check_mode_sends_nothing(capsys, stubber):
+def test_check_mode_builds_the_client_and_sends_nothing(capsys, stubber):
+    # The Stubber has no reply queued: a call would fail the task.
     result = run_module(capsys, task(trace="ENABLED"), check_mode=True)
     assert result["_exit_code"] == 0
     assert result["changed"] is True
     assert result["model_id"] == MODEL
     assert result["raw_response"] == {}
-    assert stubber.built == []
+    assert stubber.built == ["bedrock-runtime"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_task_that_cannot_reach_aws_fails_in_check_mode_too(capsys, monkeypatch, check_mode):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    args = {k: v for k, v in task().items() if k != "region"}
+    result = run_module(capsys, args, check_mode=check_mode)
+    assert result["_exit_code"] == 1
+    assert "region" in result["msg"]
+    assert "Traceback" not in result["msg"]
 
 
 @pytest.mark.parametrize(
@@ -232,7 +247,7 @@ def test_check_mode_sends_nothing(capsys, stubber):
     [
         ("1.34.50", dict(trace="ENABLED"), "boto3>=1.34.90"),
         ("1.37.28", dict(trace="ENABLED_FULL"), "boto3>=1.37.29"),
-        ("1.35.7", dict(guardrail_identifier="gr1", guardrail_version="1"), "boto3>=1.35.8"),
+        ("1.34.89", dict(guardrail_identifier="gr1", guardrail_version="1"), "boto3>=1.34.90"),
         ("1.35.72", dict(performance_config_latency="optimized"), "boto3>=1.35.73"),
         ("1.40.75", dict(service_tier="priority"), "boto3>=1.40.76"),
         ("1.41.4", dict(service_tier="reserved"), "boto3>=1.41.5"),
@@ -275,3 +290,34 @@ def test_connection_error_is_a_clean_failure(capsys):
     assert MODEL in result["msg"]
     assert "Could not connect to the endpoint URL" in result["msg"]
     assert "Traceback" not in result["msg"]
+
+
+def test_a_read_timeout_says_the_request_was_not_repeated(capsys, stubber, monkeypatch):
+    def time_out(client, request):
+        raise botocore.exceptions.ReadTimeoutError(endpoint_url="https://bedrock-runtime.us-east-1.amazonaws.com")
+
+    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.bedrock.call_invoke_model", time_out)
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 1
+    assert MODEL in result["msg"]
+    assert "Read timeout on endpoint URL" in result["msg"]
+    assert "not sent again" in result["msg"] and "read_timeout" in result["msg"]
+
+
+@pytest.mark.parametrize(
+    "aws_config, read_timeout, attempts",
+    [
+        (None, 3600, 1),
+        ({"read_timeout": 30}, 30, 1),
+        # botocore counts max_attempts as retries after the first request.
+        ({"retries": {"mode": "standard", "max_attempts": 4}}, 3600, 5),
+    ],
+)
+def test_aws_config_overrides_the_client_defaults(aws_config, read_timeout, attempts):
+    # The real amazon.aws client construction: the module's config first, the task's aws_config over it.
+    args = task(aws_config=aws_config) if aws_config else task()
+    with patch_module_args(args):
+        module = AnsibleAWSModule(argument_spec=dict(model_id=dict(), body=dict(type="raw")))
+    client = bedrock.retrying_bedrock_client(module).client
+    assert client.meta.config.read_timeout == read_timeout
+    assert client.meta.config.retries["total_max_attempts"] == attempts
