@@ -381,31 +381,36 @@ def _tail(path: str, lines: int = 30) -> str:
 # --- the machine ------------------------------------------------------------------------------------------------
 
 
-# What the machine runs, and the retry settings that bound the throttling measurement: botocore's retry mode and
-# attempts per call (as the module's botocore sees them here) and the module's own backoff.
+# What the machine runs, and the retry settings that bound the throttling measurement: the botocore attempts per
+# call the module's client is configured with, and the module's own tries and backoff.
 FACTS = """
-import json, platform, ansible.release, boto3, botocore, botocore.session
+import json, platform, ansible.release, boto3, botocore
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
-session = botocore.session.get_session()
 print(json.dumps({
     "python": platform.python_version(), "ansible_core": ansible.release.__version__,
     "boto3": boto3.__version__, "botocore": botocore.__version__,
-    "retry_mode": session.get_config_variable("retry_mode") or "legacy",
-    "max_attempts": session.get_config_variable("max_attempts") or 0,
+    "client_attempts": bedrock.CLIENT_CONFIG["retries"]["total_max_attempts"],
+    "read_timeout": bedrock.CLIENT_CONFIG["read_timeout"],
     "module_tries": bedrock.RETRY_ATTEMPTS, "module_delay": bedrock.RETRY_DELAY,
     "module_max_delay": bedrock.RETRY_MAX_DELAY,
 }))
 """
 
 
+def module_sleep(facts: Dict[str, Any], sleeps: int) -> float:
+    """The longest the module's jittered backoff can sleep in its first `sleeps` sleeps."""
+    delay, most = float(facts["module_delay"]), float(facts["module_max_delay"])
+    return sum(min(delay * 2**n, most) for n in range(sleeps))
+
+
 def worst_case_retry_sleep(facts: Dict[str, Any], throttles: int) -> Tuple[float, int]:
     """The longest the retries can sleep before the call that follows `throttles` refusals, and its botocore calls.
 
-    botocore makes up to max_attempts attempts per call (3 in standard mode, 5 in legacy mode by default) and
-    sleeps at most 1, 2, 4, ... s (20 s at most) between them; when a call still fails, the module's jittered
-    backoff sleeps at most delay * 2**n s (max_delay at most) and calls again.
+    botocore makes client_attempts attempts per call (1: its retries are off), sleeping at most 1, 2, 4, ... s
+    (20 s at most) between them; when a call still fails, the module's jittered backoff sleeps at most
+    delay * 2**n s (max_delay at most) and calls again.
     """
-    attempts = int(facts["max_attempts"]) or (3 if facts["retry_mode"] in ("standard", "adaptive") else 5)
+    attempts = int(facts["client_attempts"])
     remaining, sleep, calls = throttles, 0.0, 0
     while True:
         calls += 1
@@ -635,7 +640,11 @@ class Results:
         w(f"| Python | {m['python']} |")
         w(f"| ansible-core | {m['ansible_core']} |")
         w(f"| boto3 / botocore | {m['boto3']} / {m['botocore']} |")
-        w(f"| botocore retries | `{m['retry_mode']}` mode, {m['max_attempts'] or 'default'} attempts per call |")
+        w(
+            f"| Retries | the module's: {m['module_tries']} tries, jittered backoff of at most {m['module_delay']} s "
+            f"doubling to {m['module_max_delay']} s; botocore's: {m['client_attempts']} attempt per call; read "
+            f"timeout {m['read_timeout']} s |"
+        )
         w(f"| Commit | `{m['commit']}` |")
         w(
             "| Load average (1, 5, 15 min) | before: "
@@ -820,14 +829,14 @@ class Results:
         w("")
         w(
             f"**Throttling.** After {THROTTLES} refusals the call succeeded in {seconds(d['throttle_median'])} "
-            f"(median of {len(s.get('throttle'))}; max {seconds(d['throttle_max'])}). With botocore's "
-            f"`{m['retry_mode']}` retry mode the {THROTTLES} refusals use up {int(d['throttle_calls'])} botocore "
-            "calls: botocore's own attempts with its backoff between them, and the module's jittered backoff "
-            f"(at most {m['module_delay']} s, doubling up to {m['module_max_delay']} s) before each new call. Every "
-            f"backoff at its longest adds up to {seconds(d['throttle_worst_sleep'])} of sleep, so the call cannot "
-            "take much more than that plus one task's cost: the 30 s goal holds by construction, not only in these "
-            f"samples. A longer outage is retried for up to {m['module_tries']} module tries (about two minutes) "
-            "before the task fails."
+            f"(median of {len(s.get('throttle'))}; max {seconds(d['throttle_max'])}). The module turns botocore's "
+            f"own retries off ({m['client_attempts']} attempt per botocore call), so the {THROTTLES} refusals took "
+            f"{int(d['throttle_calls'])} calls, the module's jittered backoff (at most {m['module_delay']} s, "
+            f"doubling up to {m['module_max_delay']} s) sleeping before each new one. Every backoff at its longest "
+            f"adds up to {seconds(d['throttle_worst_sleep'])} of sleep, so the call cannot take much more than that "
+            "plus one task's cost: the 30 s goal holds by construction, not only in these samples. A longer outage "
+            f"is retried for up to {m['module_tries']} tries, at most "
+            f"{seconds(module_sleep(m, int(m['module_tries']) - 1))} of sleep, before the task fails."
         )
         w("")
         large_phases = self.large_phases.get("phases", {})

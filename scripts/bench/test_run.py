@@ -20,22 +20,27 @@ _SPEC.loader.exec_module(bench_run)
 
 
 @pytest.mark.parametrize(
-    "mode, max_attempts, throttles, sleep, calls",
+    "client_attempts, throttles, sleep, calls",
     [
-        # standard: 3 attempts per botocore call; 1 + 2 s between them, the module's 1 s then 2 s between calls.
-        ("standard", 0, 6, 9.0, 3),
-        ("standard", 0, 2, 3.0, 1),
-        ("standard", 0, 3, 4.0, 2),
-        # legacy: 5 attempts; 1 + 2 + 4 + 8 s, then the module's 1 s, then one more botocore sleep of 1 s.
-        ("legacy", 0, 6, 17.0, 2),
-        # total_max_attempts 1: every refusal is the module's, its sleeps capped at 15 s.
-        ("standard", 1, 6, 1 + 2 + 4 + 8 + 15 + 15, 7),
-        ("adaptive", 0, 0, 0.0, 1),
+        # The module's client: one botocore attempt per call, so every refusal is one of the module's tries.
+        (1, 6, 0.5 + 1 + 2 + 4 + 8 + 8, 7),
+        (1, 0, 0.0, 1),
+        (1, 1, 0.5, 2),
+        # With botocore's standard mode (3 attempts): 1 + 2 s between them, the module's 0.5 s then 1 s between calls.
+        (3, 6, 3 + 0.5 + 3 + 1, 3),
+        (3, 2, 3.0, 1),
+        # legacy mode (5 attempts): 1 + 2 + 4 + 8 s, then the module's 0.5 s, then one more botocore sleep of 1 s.
+        (5, 6, 15 + 0.5 + 1, 2),
     ],
 )
-def test_worst_case_retry_sleep(mode, max_attempts, throttles, sleep, calls):
-    facts = {"retry_mode": mode, "max_attempts": max_attempts, "module_delay": 1, "module_max_delay": 15}
+def test_worst_case_retry_sleep(client_attempts, throttles, sleep, calls):
+    facts = {"client_attempts": client_attempts, "module_delay": 0.5, "module_max_delay": 8}
     assert bench_run.worst_case_retry_sleep(facts, throttles) == (sleep, calls)
+
+
+@pytest.mark.parametrize("sleeps, total", [(0, 0.0), (1, 0.5), (5, 15.5), (11, 63.5)])
+def test_module_sleep(sleeps, total):
+    assert bench_run.module_sleep({"module_delay": 0.5, "module_max_delay": 8}, sleeps) == total
 
 
 @pytest.mark.parametrize(
