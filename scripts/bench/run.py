@@ -341,20 +341,34 @@ class Bench:
         self.large_values, self.large_body_bytes = int(output[0]), int(output[1])
 
 
-def scaling_fit(one_core: List[float], all_cores: float, cores: int, target: float) -> Dict[str, Any]:
+def cores_for_goal(work: float, target: float, latency: float) -> Optional[float]:
+    """Cores that finish `work` CPU-seconds early enough for the last call's `latency` to end by `target` s."""
+    return work / (target - latency) if target > latency else None
+
+
+def scaling_fit(one_core: List[float], all_cores: float, cores: int, target: float, latency: float) -> Dict[str, Any]:
     """Fit time = fixed + work / cores through the fan-out on one core and on every core.
 
     fixed is what more cores cannot shorten (the model's latency, the controller's one-at-a-time work), work the
     CPU-seconds the calls spread over the cores. Returns the fit and the cores that would bring the fan-out down
-    to target seconds (None when fixed alone exceeds it); nothing when there is no one-core run to fit.
+    to target seconds: None when fixed alone exceeds the target, or when the fit is not credible (fixed well below
+    the model's own latency, which it cannot be, as when a busy machine slows the one-core run more than the cores
+    explain); nothing when there is no one-core run to fit.
     """
     if not one_core or cores < 2:
         return {}
     one = statistics.median(one_core)
     work = (one - all_cores) / (1 - 1 / cores)
     fixed = one - work
-    needed = math.ceil(work / (target - fixed)) if target > fixed and work > 0 else None
-    return {"one_core": one, "fit_fixed": fixed, "fit_work": work, "fit_cores_for_goal": needed}
+    credible = fixed >= 0.75 * latency and work > 0
+    needed = math.ceil(work / (target - fixed)) if credible and target > fixed else None
+    return {
+        "one_core": one,
+        "fit_fixed": fixed,
+        "fit_work": work,
+        "fit_credible": credible,
+        "fit_cores_for_goal": needed,
+    }
 
 
 def _listed(values: List[float], template: str) -> str:
@@ -526,8 +540,8 @@ class Results:
         # A fan-out can finish no sooner than its CPU work spread over every core, nor than one call's latency.
         d["hosts_floor"] = max(SLOW_SECONDS, CALLS * d["hosts_cpu"] / cores)
         d["hosts_bound"] = d["serial"] / d["hosts_floor"]
-        d["cores_for_goal"] = GOAL_SPEEDUP * CALLS * d["hosts_cpu"] / d["serial"]
-        d.update(scaling_fit(s.get("hosts_one_core"), d["hosts"], cores, d["serial"] / GOAL_SPEEDUP))
+        d["cores_for_goal"] = cores_for_goal(CALLS * d["hosts_cpu"], d["serial"] / GOAL_SPEEDUP, SLOW_SECONDS)
+        d.update(scaling_fit(s.get("hosts_one_core"), d["hosts"], cores, d["serial"] / GOAL_SPEEDUP, SLOW_SECONDS))
         # The async fan-out starts, then checks, every call from the one controller process, one item at a time:
         # at least two task runs per call, each no cheaper than a ping.
         d["async_start_item"] = s.median("async_start") / CALLS
@@ -793,29 +807,42 @@ class Results:
             f"{seconds(d['hosts_floor'])} here, a speed-up of at most {d['hosts_bound']:.1f}× over the serial loop"
             + ("; the hosts fan-out comes close to that." if d["hosts"] <= 1.3 * d["hosts_floor"] else ".")
         )
+        cpu_cores = f" {GOAL_SPEEDUP:.0f}× means finishing in {seconds(d['serial'] / GOAL_SPEEDUP)}, " + (
+            f"which at this CPU cost per call, with the model's {SLOW_SECONDS} s after it, takes about "
+            f"{max(1, math.ceil(d['cores_for_goal']))} cores."
+            if d["cores_for_goal"]
+            else f"less than the model's own {SLOW_SECONDS} s: no number of cores reaches it."
+        )
         if "fit_work" not in d:
-            w(
-                f"{bound} {GOAL_SPEEDUP:.0f}× means finishing in {seconds(d['serial'] / GOAL_SPEEDUP)}, which at "
-                f"this CPU cost per call takes about {max(1, math.ceil(d['cores_for_goal']))} cores.{machine_note}"
-            )
+            w(f"{bound}{cpu_cores}{machine_note}")
         else:
             w(bound)
             needed = d["fit_cores_for_goal"]
-            w(
+            fit = (
                 f"- Held to one core, the same fan-out takes {seconds(d['one_core'])}, against {seconds(d['hosts'])} "
                 f"on {cores} {core_word}. Fitting *time = fixed + work / cores* to the two gives fixed = "
-                f"{seconds(d['fit_fixed'])}, the part more cores do not shorten (in principle the model's {SLOW_SECONDS} s "
-                "plus the controller's one-at-a-time work; two points make a rough line), and work = "
-                f"{d['fit_work']:.1f} CPU-seconds. By that line, "
-                + (
-                    f"{GOAL_SPEEDUP:.0f}× ({seconds(d['serial'] / GOAL_SPEEDUP)}) takes about {needed} cores "
-                    f"({seconds(d['fit_fixed'] + d['fit_work'] / needed)}): an extrapolation from this machine, "
-                    f"not a measurement.{machine_note}"
-                    if needed
-                    else f"no number of cores reaches {GOAL_SPEEDUP:.0f}×: the fixed part alone is longer than "
-                    f"{seconds(d['serial'] / GOAL_SPEEDUP)}."
-                )
+                f"{seconds(d['fit_fixed'])}, the part more cores do not shorten (in principle the model's "
+                f"{SLOW_SECONDS} s plus the controller's one-at-a-time work; two points make a rough line), and work "
+                f"= {d['fit_work']:.1f} CPU-seconds. "
             )
+            if not d["fit_credible"]:
+                fit += (
+                    f"A fixed part well below the model's own {SLOW_SECONDS} s means the two runs do not lie on such a "
+                    "line (the one-core run was slowed by more than the cores explain, as on a busy machine), so "
+                    f"they predict nothing; by the CPU time per call instead:{cpu_cores}{machine_note}"
+                )
+            elif needed:
+                fit += (
+                    f"By that line, {GOAL_SPEEDUP:.0f}× ({seconds(d['serial'] / GOAL_SPEEDUP)}) takes about {needed} "
+                    f"cores ({seconds(d['fit_fixed'] + d['fit_work'] / needed)}): an extrapolation from this machine, "
+                    f"not a measurement.{machine_note}"
+                )
+            else:
+                fit += (
+                    f"By that line no number of cores reaches {GOAL_SPEEDUP:.0f}×: the fixed part alone is longer "
+                    f"than {seconds(d['serial'] / GOAL_SPEEDUP)}."
+                )
+            w(fit)
         w(
             "- The async fan-out is bound by the one controller process: it starts the jobs one item after the "
             f"other ({seconds(d['async_start_item'])} each here, slower than a plain task because the jobs already "

@@ -54,7 +54,7 @@ def test_module_sleep(sleeps, total):
     ],
 )
 def test_scaling_fit_recovers_the_line(fixed, work, cores, target, needed):
-    fit = bench_run.scaling_fit([fixed + work], fixed + work / cores, cores, target)
+    fit = bench_run.scaling_fit([fixed + work], fixed + work / cores, cores, target, 2.0)
     assert fit["one_core"] == pytest.approx(fixed + work)
     assert fit["fit_fixed"] == pytest.approx(fixed)
     assert fit["fit_work"] == pytest.approx(work)
@@ -64,7 +64,7 @@ def test_scaling_fit_recovers_the_line(fixed, work, cores, target, needed):
 
 
 def test_scaling_fit_uses_the_median_of_the_one_core_runs():
-    fit = bench_run.scaling_fit([20.0, 14.0, 15.0], 9.0, 2, 6.0)
+    fit = bench_run.scaling_fit([20.0, 14.0, 15.0], 9.0, 2, 6.0, 2.0)
     assert fit["one_core"] == 15.0
     assert fit["fit_work"] == pytest.approx(12.0)
     assert fit["fit_fixed"] == pytest.approx(3.0)
@@ -72,10 +72,36 @@ def test_scaling_fit_uses_the_median_of_the_one_core_runs():
 
 @pytest.mark.parametrize("one_core, cores", [([], 2), ([15.0], 1)])
 def test_scaling_fit_needs_a_one_core_run_and_more_cores(one_core, cores):
-    assert not bench_run.scaling_fit(one_core, 9.0, cores, 6.0)
+    assert not bench_run.scaling_fit(one_core, 9.0, cores, 6.0, 2.0)
 
 
-def test_scaling_fit_with_no_gain_from_cores_needs_no_cores():
-    # More cores did not help (work <= 0): no number of cores is predicted.
-    fit = bench_run.scaling_fit([9.0], 9.5, 2, 6.0)
-    assert fit["fit_cores_for_goal"] is None
+@pytest.mark.parametrize(
+    "one_core, all_cores, credible",
+    [
+        ([17.48], 9.64, True),  # fixed 1.8 s: within noise of the model's 2 s
+        ([16.0], 9.0, True),  # fixed 2 s
+        ([9.0], 9.5, False),  # more cores did not help: work <= 0
+        ([23.67], 11.55, False),  # a busy machine's runs: fixed comes out below zero
+        ([16.0], 8.5, False),  # fixed 1 s, half the model's own latency
+    ],
+)
+def test_scaling_fit_predicts_only_from_a_credible_line(one_core, all_cores, credible):
+    fit = bench_run.scaling_fit(one_core, all_cores, 2, 6.0, 2.0)
+    assert fit["fit_credible"] is credible
+    if not credible:
+        assert fit["fit_cores_for_goal"] is None
+    else:
+        assert fit["fit_cores_for_goal"] >= 1
+
+
+@pytest.mark.parametrize(
+    "work, target, latency, cores",
+    [
+        (16.4, 6.71, 2.0, 16.4 / 4.71),
+        (20.0, 7.0, 2.0, 4.0),
+        (20.0, 2.0, 2.0, None),  # the model alone takes the whole target
+        (20.0, 1.5, 2.0, None),
+    ],
+)
+def test_cores_for_goal(work, target, latency, cores):
+    assert bench_run.cores_for_goal(work, target, latency) == (pytest.approx(cores) if cores else None)
