@@ -320,10 +320,9 @@ def invoke_model(module: Any) -> Dict[str, Any]:
     body = encode_body(params["body"], params["content_type"])
     for version, reason in required_boto3_versions(params):
         module.require_boto3_at_least(version, reason=reason)
+    # Built in check mode too: it checks the region, profile and endpoint without sending anything.
+    client = retrying_bedrock_client(module)
     if module.check_mode:
-        # Building the client checks the region, profile and endpoint; nothing is sent.
-        retrying_bedrock_client(module)
         return build_result(params, None, b"")
-    request = build_request(params, body)
-    response, payload = call_invoke_model(retrying_bedrock_client(module), request)
+    response, payload = call_invoke_model(client, build_request(params, body))
     return build_result(params, response, payload)
