@@ -33,10 +33,13 @@ import threading
 import time
 import uuid
 import zlib
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from dataclasses import field
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 # Access keys the fake accepts when SigV4 verification is on, mapped to their secret keys.
 TEST_CREDENTIALS = {"AKIDAMAZONAITEST": "amazon-ai-test-secret", "AKIDAMAZONAITOKEN": "amazon-ai-token-secret"}
