@@ -60,29 +60,41 @@ def aws_group_defaults(module_defaults: Optional[List[Dict[str, Any]]]) -> Dict[
     return defaults
 
 
-def fill_connection_options(args: Dict[str, Any], defaults: Dict[str, Any]) -> Dict[str, Any]:
-    """args with each connection option it does not set (under any alias) taken from defaults."""
+def missing_connection_options(args: Dict[str, Any], defaults: Dict[str, Any]) -> Dict[str, Any]:
+    """The defaults for the connection options args does not set (under any alias), one entry per option.
+
+    Only these are templated and used: a default the task overrides may refer to variables it never defines.
+    """
     already = {_canonical(name) for name in args} - {None}
-    filled = dict(args)
+    missing = {}
     for name, value in defaults.items():
         option = _canonical(name)
         if option not in already:
-            filled[name] = value
+            missing[name] = value
             already.add(option)
-    return filled
+    return missing
 
 
-def non_string_keys(metadata: Any) -> Optional[str]:
-    """Why request_metadata cannot be sent, if its keys are not all strings.
+def non_string_keys(args: Dict[str, Any]) -> Optional[str]:
+    """Why request_metadata (of the task, or of an entry of requests) cannot be sent, if its keys are not strings.
 
     Checked here because JSON, which carries the task's arguments to the module, turns every key into a string.
     """
-    if not isinstance(metadata, Mapping):
-        return None
-    wrong = [key for key in metadata if not isinstance(key, str)]
-    if not wrong:
-        return None
-    return f"request_metadata keys must be strings (quote them); not a string: {', '.join(repr(key) for key in wrong)}"
+    places = [("request_metadata", args.get("request_metadata"))]
+    requests = args.get("requests")
+    if isinstance(requests, list):
+        places += [
+            (f"requests[{index}].request_metadata", entry.get("request_metadata"))
+            for index, entry in enumerate(requests)
+            if isinstance(entry, Mapping)
+        ]
+    for name, metadata in places:
+        if not isinstance(metadata, Mapping):
+            continue
+        wrong = [key for key in metadata if not isinstance(key, str)]
+        if wrong:
+            return f"{name} keys must be strings (quote them); not a string: {', '.join(repr(key) for key in wrong)}"
+    return None
 
 
 class ActionModule(ActionBase):
@@ -91,11 +103,11 @@ class ActionModule(ActionBase):
 
     def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)
-        problem = non_string_keys(self._task.args.get("request_metadata"))
+        problem = non_string_keys(self._task.args)
         if problem:
             return merge_hash(result, {"failed": True, "msg": problem})
-        defaults = aws_group_defaults(self._task.module_defaults)
-        module_args = fill_connection_options(self._task.args, self._templar.template(defaults))
+        missing = missing_connection_options(self._task.args, aws_group_defaults(self._task.module_defaults))
+        module_args = dict(self._task.args, **self._templar.template(missing))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(
             result, self._execute_module(module_args=module_args, task_vars=task_vars, wrap_async=wrap_async)

@@ -3,10 +3,11 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The behaviour of amazon.ai.bedrock_invoke_model, kept out of the module so it can be unit tested.
+"""The behaviour of amazon.ai's Bedrock modules, kept out of the modules so it can be unit tested and shared.
 
 Pure functions encode the request body, check the options, build InvokeModel's parameters and decode the
-reply; invoke_model() ties them together around the one AWS call.
+reply; invoke_model() ties them together around the one AWS call of bedrock_invoke_model, and
+bedrock_invoke_models sends many requests with the very same helpers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Optional
 from typing import Tuple
 
 try:
+    from botocore.exceptions import IncompleteReadError
     from botocore.exceptions import ReadTimeoutError
+    from botocore.exceptions import ResponseStreamingError
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
@@ -41,6 +44,9 @@ RETRYABLE_ERROR_CODES = (
     "ServiceUnavailableException",
     "InternalServerException",
 )
+# A proxy or load balancer may answer for Bedrock with a bare status and no AWS error code; botocore then uses
+# the status as the code. AWS's SDKs treat these statuses as transient, and so does this collection.
+RETRYABLE_HTTP_STATUSES = ("429", "500", "502", "503", "504")
 # Busy answers are retried here, up to twelve tries with jittered sleeps of at most 0.5, 1, 2, 4, then 8 s
 # between them: a task that keeps being refused gives up within about a minute.
 RETRY_ATTEMPTS = 12
@@ -51,8 +57,20 @@ RETRY_MAX_DELAY = 8
 # botocore's 60 s default read timeout; AWS suggests starting from an hour.
 CLIENT_CONFIG = {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
 
-# The API accepts a positive version number of up to eight digits, or DRAFT.
-GUARDRAIL_VERSION_PATTERN = re.compile(r"^(?:[1-9][0-9]{0,7}|DRAFT)$")
+# The API accepts a positive version number of up to eight digits, or DRAFT (matched whole: no trailing newline).
+GUARDRAIL_VERSION_PATTERN = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
+# An HTTP field value (RFC 9110): visible ASCII, with spaces or tabs only between visible characters.
+HEADER_VALUE_PATTERN = re.compile(r"[\x21-\x7e](?:[\x20\x21-\x7e\t]*[\x21-\x7e])?")
+# The options InvokeModel sends as request headers.
+HEADER_OPTIONS = ("content_type", "accept", "guardrail_identifier", "guardrail_version")
+# Model ids, inference profile ids and ARNs are visible ASCII with no spaces.
+MODEL_ID_PATTERN = re.compile(r"[\x21-\x7e]+")
+# JSON nested deeper than this cannot make the round trip to the controller (ansible-core gives up at about 500
+# levels, and Python's own recursion limit is near); no real request or reply comes close.
+MAX_JSON_DEPTH = 128
+# A JSON \u escape of a UTF-16 surrogate: the only way a lone surrogate reaches a decoded reply.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # (option, value or None for any value) -> the first boto3 release that can send it, and why.
 OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
@@ -69,9 +87,32 @@ OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
 # Values Bedrock assumes when an option is not sent: leaving them out keeps older botocore working.
 API_DEFAULTS = {"trace": "DISABLED", "performance_config_latency": "standard"}
 
+# The options that shape one InvokeModel request besides model_id and body, as both modules declare them.
+INVOKE_OPTIONS: Dict[str, Dict[str, Any]] = {
+    "content_type": {"type": "str", "default": "application/json"},
+    "accept": {"type": "str", "default": "application/json"},
+    "trace": {"type": "str", "choices": ["ENABLED", "DISABLED", "ENABLED_FULL"], "default": "DISABLED"},
+    "guardrail_identifier": {"type": "str"},
+    "guardrail_version": {"type": "str"},
+    "performance_config_latency": {"type": "str", "choices": ["standard", "optimized"], "default": "standard"},
+    "service_tier": {"type": "str", "choices": ["priority", "default", "flex", "reserved"]},
+    "request_metadata": {"type": "dict"},
+}
+
+
+def invoke_options(defaults: bool = True) -> Dict[str, Dict[str, Any]]:
+    """A fresh argument spec of INVOKE_OPTIONS; without defaults, an option left unset stays None."""
+    if defaults:
+        return {name: dict(spec) for name, spec in INVOKE_OPTIONS.items()}
+    return {name: {k: v for k, v in spec.items() if k != "default"} for name, spec in INVOKE_OPTIONS.items()}
+
 
 class BedrockParameterError(ValueError):
     """The task's options cannot make a valid request; raised before anything is sent."""
+
+
+class BedrockReplyError(Exception):
+    """Bedrock's reply cannot be trusted to be whole; the model may have run, but its answer is not returned."""
 
 
 def is_json_media_type(media_type: Optional[str]) -> bool:
@@ -83,6 +124,29 @@ def is_json_media_type(media_type: Optional[str]) -> bool:
         return False
     subtype = essence.split("/", 1)[1]
     return subtype == "json" or subtype.endswith("+json")
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether a decoded JSON value nests lists and mappings more than limit levels deep (without recursing)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (Mapping, list, tuple)))
+    return False
+
+
+def _too_deep(option: str) -> BedrockParameterError:
+    return BedrockParameterError(
+        f"{option} is nested more than {MAX_JSON_DEPTH} levels deep, more than this module sends or returns"
+    )
 
 
 def encode_body(body: Any, content_type: str) -> bytes:
@@ -100,16 +164,22 @@ def encode_body(body: Any, content_type: str) -> bytes:
     if is_json_media_type(content_type):
         if isinstance(body, str):
             try:
-                json.loads(body, parse_constant=_reject_constant)
+                parsed = json.loads(body, parse_constant=_reject_constant)
+            except RecursionError:
+                raise _too_deep("body") from None
             except ValueError as e:
                 raise BedrockParameterError(
                     f"body is a string but not valid JSON ({e}), and content_type {content_type!r} is JSON; "
                     "pass the body as a mapping or list, or set content_type to the body's real type"
                 ) from None
-            encoded = body.encode("utf-8")
+            if json_depth_exceeds(parsed, MAX_JSON_DEPTH):
+                raise _too_deep("body")
+            encoded = _utf8(body)
         elif isinstance(body, (Mapping, list)):
+            if json_depth_exceeds(body, MAX_JSON_DEPTH):
+                raise _too_deep("body")
             try:
-                encoded = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+                encoded = _utf8(json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
             except (TypeError, ValueError) as e:
                 raise BedrockParameterError(f"body cannot be encoded as JSON for content_type {content_type!r}: {e}")
         else:
@@ -117,7 +187,7 @@ def encode_body(body: Any, content_type: str) -> bytes:
                 f"body of type {type(body).__name__} cannot be sent as JSON (content_type {content_type!r})"
             )
     elif isinstance(body, str):
-        encoded = body.encode("utf-8")
+        encoded = _utf8(body)
     else:
         raise BedrockParameterError(
             f"body is a {'mapping' if isinstance(body, Mapping) else type(body).__name__}, which only a JSON "
@@ -132,32 +202,89 @@ def encode_body(body: Any, content_type: str) -> bytes:
     return encoded
 
 
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Only a lone UTF-16 surrogate (for example from a \ud83d escape) has no UTF-8 form.
+        raise BedrockParameterError(
+            "body holds an unpaired UTF-16 surrogate (half of an emoji or other character), which cannot be sent"
+        ) from None
+
+
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are not JSON and could not be returned to the controller.
     raise ValueError(f"{name} is not JSON")
 
 
-def decode_response(payload: bytes, content_type: Optional[str]) -> Tuple[Any, str]:
-    """Decode a reply body for the task result, returning (value, format).
+def _replace_surrogates(value: Any) -> Tuple[Any, int]:
+    """value with every lone UTF-16 surrogate (in keys too) replaced by U+FFFD, and how many were replaced.
+
+    Only called on values already known to nest at most MAX_JSON_DEPTH levels, so recursing is safe.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        pairs = [_replace_surrogates(item) for item in value]
+        return [item for item, dummy in pairs], sum(count for dummy, count in pairs)
+    if isinstance(value, dict):
+        cleaned, total = {}, 0
+        for key, item in value.items():
+            new_key, key_count = _replace_surrogates(key)
+            cleaned[new_key], item_count = _replace_surrogates(item)
+            total += key_count + item_count
+        return cleaned, total
+    return value, 0
+
+
+def decode_response(payload: bytes, content_type: Optional[str]) -> Tuple[Any, str, List[str]]:
+    """Decode a reply body for the task result, returning (value, format, notes).
 
     A JSON reply that parses is returned parsed, every key as the model sent it ("json"); any other UTF-8
-    reply is returned as a string ("text"); anything else, such as an image, base64-encoded ("base64").
+    reply is returned as a string ("text"); anything else, such as an image, base64-encoded ("base64"). What
+    could not make the trip to the controller as sent is changed as little as possible, and a note says how.
     """
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
-        return base64.b64encode(payload).decode("ascii"), "base64"
-    if is_json_media_type(content_type):
-        try:
-            return json.loads(text, parse_constant=_reject_constant), "json"
-        except ValueError:
-            pass
-    return text, "text"
+        return base64.b64encode(payload).decode("ascii"), "base64", []
+    if not is_json_media_type(content_type):
+        return text, "text", []
+    too_deep = (
+        f"the JSON reply is nested more than {MAX_JSON_DEPTH} levels deep, more than Ansible can return parsed, "
+        "so it is returned as text"
+    )
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        return text, "text", [too_deep]
+    except ValueError:
+        return text, "text", []
+    # Both checks are cheap to rule out first: a deep reply needs many brackets, a lone surrogate a \u escape.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_depth_exceeds(value, MAX_JSON_DEPTH):
+        return text, "text", [too_deep]
+    notes = []
+    if _SURROGATE_ESCAPE.search(text):
+        value, replaced = _replace_surrogates(value)
+        if replaced:
+            notes.append(
+                f"the reply held {replaced} unpaired UTF-16 surrogate(s) (half of an emoji or other character, as "
+                "when a model stops mid-character), which Ansible cannot carry; each was replaced with U+FFFD"
+            )
+    return value, "json", notes
+
+
+def _check_header_value(option: str, value: str) -> None:
+    if not HEADER_VALUE_PATTERN.fullmatch(value):
+        raise BedrockParameterError(
+            f"{option} {value!r} cannot be sent as an HTTP header: use visible ASCII characters only, with no "
+            "control characters and no white space at either end"
+        )
 
 
 def validate_params(params: Dict[str, Any]) -> None:
-    """Refuse option values that the API would reject, before anything is sent."""
-    model_id = params["model_id"]
+    """Refuse option values that the API would reject, or that could not be sent as given, before sending."""
+    model_id = params.get("model_id")
     if not model_id or not model_id.strip():
         raise BedrockParameterError("model_id must not be empty")
     if model_id != model_id.strip():
@@ -166,11 +293,26 @@ def validate_params(params: Dict[str, Any]) -> None:
         raise BedrockParameterError(
             f"model_id is {len(model_id)} characters long; the API accepts at most {MAX_MODEL_ID_LENGTH}"
         )
+    if not MODEL_ID_PATTERN.fullmatch(model_id):
+        raise BedrockParameterError(
+            f"model_id {model_id!r} is not a model id, inference profile id or ARN: they are visible ASCII "
+            "characters with no white space"
+        )
+    if model_id in (".", ".."):
+        # Sent as the path /model/../invoke, which a path-normalizing proxy would read as another URL.
+        raise BedrockParameterError(f"model_id {model_id!r} is not a model id")
     for option in ("content_type", "accept"):
         if not params[option] or not params[option].strip():
             raise BedrockParameterError(f"{option} must be a MIME type such as application/json, not empty")
-    version = params.get("guardrail_version")
-    if version is not None and not GUARDRAIL_VERSION_PATTERN.match(version):
+    identifier, version = params.get("guardrail_identifier"), params.get("guardrail_version")
+    if identifier is not None and not identifier.strip():
+        raise BedrockParameterError("guardrail_identifier must not be empty; leave it unset to use no guardrail")
+    if (identifier is None) != (version is None):
+        raise BedrockParameterError("guardrail_identifier and guardrail_version go together: set both or neither")
+    for option in HEADER_OPTIONS:
+        if params.get(option) is not None:
+            _check_header_value(option, params[option])
+    if version is not None and not GUARDRAIL_VERSION_PATTERN.fullmatch(version):
         raise BedrockParameterError(f"guardrail_version must be a version number (1, 2, ...) or DRAFT, not {version!r}")
     if params.get("request_metadata"):
         encode_request_metadata(params["request_metadata"])
@@ -184,6 +326,7 @@ def encode_request_metadata(metadata: Mapping) -> str:
             "request_metadata must map strings to strings (quote numbers and booleans); "
             f"not a string: {', '.join(repr(key) for key in wrong)}"
         )
+    # ASCII-only JSON: every other character is escaped, so the header carries nothing but visible ASCII.
     encoded = json.dumps(metadata, separators=(",", ":"))
     if len(encoded) > MAX_REQUEST_METADATA_LENGTH:
         raise BedrockParameterError(
@@ -193,8 +336,15 @@ def encode_request_metadata(metadata: Mapping) -> str:
     return encoded
 
 
+def _version_key(version: str) -> Tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
 def required_boto3_versions(params: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum."""
+    """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum.
+
+    The highest version comes first, so that a task checking them in order names everything it needs at once.
+    """
     needed = []
     for option, value, version in OPTION_GATES:
         current = params.get(option)
@@ -202,7 +352,13 @@ def required_boto3_versions(params: Dict[str, Any]) -> List[Tuple[str, str]]:
             continue
         setting = f"{option}={value}" if value is not None else option
         needed.append((version, f"to use {setting}"))
-    return needed
+    return sorted(needed, key=lambda item: _version_key(item[0]), reverse=True)
+
+
+def prepare_request(params: Dict[str, Any]) -> Dict[str, Any]:
+    """InvokeModel's keyword arguments for one request's options, checked and encoded; nothing is sent."""
+    validate_params(params)
+    return build_request(params, encode_body(params["body"], params["content_type"]))
 
 
 def build_request(params: Dict[str, Any], body: bytes) -> Dict[str, Any]:
@@ -262,43 +418,84 @@ def describe_reply(response: Dict[str, Any]) -> Dict[str, Any]:
     return details
 
 
-def build_result(params: Dict[str, Any], response: Optional[Dict[str, Any]], payload: bytes) -> Dict[str, Any]:
-    """The task result for a reply (or for check mode, when response is None)."""
+def check_reply_complete(response: Dict[str, Any], payload: bytes) -> None:
+    """Raise BedrockReplyError unless the reply's framing shows that all of it arrived.
+
+    A reply with neither Content-Length nor chunked encoding ends wherever the connection closed, for example
+    in the middle of its headers, and could look like an empty success.
+    """
+    headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders")
+    if headers is None:
+        return  # Not a reply from the wire (botocore always records the headers it received).
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return
+    length = headers.get("content-length")
+    if length is None:
+        raise BedrockReplyError(
+            "the reply has no Content-Length, so it cannot be known to be complete (the connection may have been "
+            "cut in the middle of it); the model may have run, but its answer is not returned"
+        )
+    if not length.strip().isdigit() or int(length) != len(payload):
+        raise BedrockReplyError(
+            f"the reply's body is {len(payload)} bytes long, but its Content-Length says {length.strip()!r}; "
+            "the model may have run, but its answer is not returned"
+        )
+
+
+def build_result(
+    params: Dict[str, Any], response: Optional[Dict[str, Any]], payload: bytes
+) -> Tuple[Dict[str, Any], List[str]]:
+    """The task result for a reply (or for check mode, when response is None), and notes to warn about."""
     result: Dict[str, Any] = {"changed": True, "model_id": params["model_id"]}
     if response is None:
         result["raw_response"] = {}
-        return result
-    raw_response, raw_format = decode_response(payload, response.get("contentType"))
+        return result, []
+    check_reply_complete(response, payload)
+    raw_response, raw_format, notes = decode_response(payload, response.get("contentType"))
     result.update(raw_response=raw_response, raw_response_format=raw_format)
     result.update(describe_reply(response))
-    return result
+    return result, notes
 
 
-def retrying_bedrock_client(module: Any) -> Any:
-    """A bedrock-runtime client whose calls made with aws_retry=True are retried when Bedrock is busy.
+def is_busy(error: Exception) -> bool:
+    """Whether a failed call is worth repeating: Bedrock (or a proxy in front of it) was busy."""
+    code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+    return code in RETRYABLE_ERROR_CODES or code in RETRYABLE_HTTP_STATUSES
 
-    The task's aws_config is applied over CLIENT_CONFIG, so a user can still set the read timeout or botocore's
-    retries.
-    """
-    retry = AWSRetry.jittered_backoff(
+
+def retry_decorator() -> Any:
+    """The jittered backoff every Bedrock call of this collection is retried with when Bedrock is busy."""
+    return AWSRetry.jittered_backoff(
         retries=RETRY_ATTEMPTS,
         delay=RETRY_DELAY,
         max_delay=RETRY_MAX_DELAY,
-        catch_extra_error_codes=list(RETRYABLE_ERROR_CODES),
+        catch_extra_error_codes=list(RETRYABLE_ERROR_CODES + RETRYABLE_HTTP_STATUSES),
     )
-    return module.client("bedrock-runtime", retry_decorator=retry, config=CLIENT_CONFIG)
+
+
+def retrying_bedrock_client(module: Any, **config: Any) -> Any:
+    """A bedrock-runtime client whose calls made with aws_retry=True are retried when Bedrock is busy.
+
+    The task's aws_config is applied over CLIENT_CONFIG (and config), so a user can still set the read timeout
+    or botocore's retries.
+    """
+    return module.client("bedrock-runtime", retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG, **config))
 
 
 def failure_message(model_id: str, error: Exception) -> str:
     """The task's message for a failed call (fail_json_aws appends the error's own text)."""
     message = f"Failed to invoke Bedrock model {model_id!r}"
-    code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
-    if code in RETRYABLE_ERROR_CODES:
+    if is_busy(error):
         return f"{message} (still busy after {RETRY_ATTEMPTS} tries)"
     if isinstance(error, ReadTimeoutError):
         return (
             f"{message} (no answer within the read timeout; the request was not sent again, but the model may have "
             "run it; for longer generations raise aws_config's read_timeout)"
+        )
+    if isinstance(error, (IncompleteReadError, ResponseStreamingError)):
+        return (
+            f"{message} (the reply was cut off; the request was not sent again, but the model may have run it and "
+            "its answer is lost)"
         )
     return message
 
@@ -309,20 +506,24 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
     return response, response["body"].read()
 
 
-def invoke_model(module: Any) -> Dict[str, Any]:
-    """Check the task, then (unless in check mode) invoke the model; returns the task result.
-
-    Raises BedrockParameterError for options that cannot make a request, and botocore's ClientError or
-    BotoCoreError when the call fails.
-    """
-    params = module.params
-    validate_params(params)
-    body = encode_body(params["body"], params["content_type"])
+def require_boto3_for(module: Any, params: Dict[str, Any]) -> None:
+    """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
     for version, reason in required_boto3_versions(params):
         module.require_boto3_at_least(version, reason=reason)
+
+
+def invoke_model(module: Any) -> Tuple[Dict[str, Any], List[str]]:
+    """Check the task, then (unless in check mode) invoke the model; returns the task result and notes.
+
+    Raises BedrockParameterError for options that cannot make a request, BedrockReplyError for a reply that
+    did not arrive whole, and botocore's ClientError or BotoCoreError when the call fails.
+    """
+    params = module.params
+    request = prepare_request(params)
+    require_boto3_for(module, params)
     # Built in check mode too: it checks the region, profile and endpoint without sending anything.
     client = retrying_bedrock_client(module)
     if module.check_mode:
         return build_result(params, None, b"")
-    response, payload = call_invoke_model(client, build_request(params, body))
+    response, payload = call_invoke_model(client, request)
     return build_result(params, response, payload)

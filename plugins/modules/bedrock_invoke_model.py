@@ -264,8 +264,10 @@ except ImportError:
     pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import failure_message
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_model
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_options
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
 
@@ -273,14 +275,7 @@ def main():
     argument_spec = dict(
         model_id=dict(type="str", required=True),
         body=dict(type="raw", required=True),
-        content_type=dict(type="str", default="application/json"),
-        accept=dict(type="str", default="application/json"),
-        trace=dict(type="str", choices=["ENABLED", "DISABLED", "ENABLED_FULL"], default="DISABLED"),
-        guardrail_identifier=dict(type="str"),
-        guardrail_version=dict(type="str"),
-        performance_config_latency=dict(type="str", choices=["standard", "optimized"], default="standard"),
-        service_tier=dict(type="str", choices=["priority", "default", "flex", "reserved"]),
-        request_metadata=dict(type="dict"),
+        **invoke_options(),
     )
     module = AnsibleAmazonAIModule(
         argument_spec=argument_spec,
@@ -288,13 +283,18 @@ def main():
         supports_check_mode=True,
     )
 
+    model_id = module.params["model_id"]
     try:
-        result = invoke_model(module)
+        result, notes = invoke_model(module)
     except BedrockParameterError as e:
-        module.fail_json(msg=f"Invalid request for model {module.params['model_id']!r}: {e}")
+        module.fail_json(msg=f"Invalid request for model {model_id!r}: {e}")
+    except BedrockReplyError as e:
+        module.fail_json(msg=f"Failed to invoke Bedrock model {model_id!r}: {e}")
     except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=failure_message(module.params["model_id"], e))
+        module.fail_json_aws(e, msg=failure_message(model_id, e))
 
+    for note in notes:
+        module.warn(f"Bedrock model {model_id!r}: {note}")
     module.exit_json(**result)
 
 

@@ -47,33 +47,39 @@ def test_aws_group_defaults(module_defaults, expected):
 @pytest.mark.parametrize(
     "args, defaults, expected",
     [
-        ({"model_id": "m"}, {}, {"model_id": "m"}),
-        ({"model_id": "m"}, {"region": "eu-west-1"}, {"model_id": "m", "region": "eu-west-1"}),
-        ({"region": "us-east-1"}, {"region": "eu-west-1"}, {"region": "us-east-1"}),
+        ({"model_id": "m"}, {}, {}),
+        ({"model_id": "m"}, {"region": "eu-west-1"}, {"region": "eu-west-1"}),
+        # A default the task overrides is left out, so it is never templated (it may name undefined variables).
+        ({"region": "us-east-1"}, {"region": "{{ undefined }}"}, {}),
         # An alias in the task wins over the option in the defaults, and the reverse.
-        ({"aws_region": "us-east-1"}, {"region": "eu-west-1"}, {"aws_region": "us-east-1"}),
-        ({"region": "us-east-1"}, {"aws_region": "eu-west-1"}, {"region": "us-east-1"}),
-        (
-            {"access_key": "A", "secret_key": "S"},
-            {"profile": "p"},
-            {"access_key": "A", "secret_key": "S", "profile": "p"},
-        ),
+        ({"aws_region": "us-east-1"}, {"region": "eu-west-1"}, {}),
+        ({"region": "us-east-1"}, {"aws_region": "eu-west-1"}, {}),
+        ({"access_key": "A", "secret_key": "S"}, {"profile": "p", "secret_key": "T"}, {"profile": "p"}),
         ({}, {"region": "a", "aws_region": "b"}, {"region": "a"}),
     ],
 )
-def test_fill_connection_options(args, defaults, expected):
-    assert action.fill_connection_options(args, defaults) == expected
+def test_missing_connection_options(args, defaults, expected):
+    assert action.missing_connection_options(args, defaults) == expected
 
 
 @pytest.mark.parametrize(
-    "metadata, problem",
+    "args, problem",
     [
-        (None, None),
         ({}, None),
-        ({"team": "ml", "cost": 4711}, None),  # values are checked by the module
-        ({1: "one", "two": "2"}, "request_metadata keys must be strings (quote them); not a string: 1"),
-        ({True: "yes"}, "request_metadata keys must be strings (quote them); not a string: True"),
+        ({"request_metadata": None}, None),
+        ({"request_metadata": {}}, None),
+        ({"request_metadata": {"team": "ml", "cost": 4711}}, None),  # values are checked by the module
+        (
+            {"request_metadata": {1: "one", "two": "2"}},
+            "request_metadata keys must be strings (quote them); not a string: 1",
+        ),
+        ({"request_metadata": {True: "yes"}}, "request_metadata keys must be strings (quote them); not a string: True"),
+        ({"requests": [{"body": {}}, {"request_metadata": {"a": "b"}}, "not a mapping"]}, None),
+        (
+            {"requests": [{"body": {}}, {"request_metadata": {"a": "b", 2: "c"}}]},
+            "requests[1].request_metadata keys must be strings (quote them); not a string: 2",
+        ),
     ],
 )
-def test_non_string_keys(metadata, problem):
-    assert action.non_string_keys(metadata) == problem
+def test_non_string_keys(args, problem):
+    assert action.non_string_keys(args) == problem

@@ -105,6 +105,39 @@ def test_encode_body_refuses(body, content_type, message):
     assert "body" in text and "content_type" in text
 
 
+def nested(depth, leaf="x"):
+    value = leaf
+    for dummy in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "body, content_type, message",
+    [
+        # Deeper than Python's recursion limit: json.loads itself cannot parse it.
+        ("[" * 1000 + "]" * 1000, "application/json", "nested more than 128 levels"),
+        ("[" * 100000 + "]" * 100000, "application/json", "nested more than 128 levels"),
+        ("[" * 129 + "]" * 129, "application/json", "nested more than 128 levels"),
+        (nested(129), "application/json", "nested more than 128 levels"),
+        ({"a": nested(128)}, "application/json", "nested more than 128 levels"),
+        ({"cut": "emoji \ud83d"}, "application/json", "unpaired UTF-16 surrogate"),
+        ("emoji \ud83d", "text/plain", "unpaired UTF-16 surrogate"),
+    ],
+)
+def test_encode_body_refuses_what_cannot_be_sent(body, content_type, message):
+    with pytest.raises(bedrock.BedrockParameterError, match=message) as excinfo:
+        bedrock.encode_body(body, content_type)
+    assert str(excinfo.value).startswith("body ")
+
+
+def test_encode_body_takes_json_up_to_the_depth_limit():
+    # JSON text is sent as the user wrote it, even an escaped half character: it is valid JSON.
+    assert bedrock.encode_body('{"cut": "\\ud83d"}', "application/json") == b'{"cut": "\\ud83d"}'
+    assert bedrock.encode_body("[" * 128 + "]" * 128, "application/json") == b"[" * 128 + b"]" * 128
+    assert bedrock.encode_body(nested(127), "application/json") == b"[" * 127 + b'"x"' + b"]" * 127
+
+
 def test_encode_body_refuses_more_than_the_api_accepts(monkeypatch):
     monkeypatch.setattr(bedrock, "MAX_BODY_BYTES", 10)
     assert bedrock.encode_body("x" * 10, "text/plain") == b"x" * 10
@@ -144,7 +177,36 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
     ],
 )
 def test_decode_response(payload, content_type, expected, fmt):
-    assert bedrock.decode_response(payload, content_type) == (expected, fmt)
+    assert bedrock.decode_response(payload, content_type) == (expected, fmt, [])
+
+
+SURROGATE_REPLY = b'{"completion": "cut emoji \\ud83d", "stop_reason": "max_tokens"}'
+
+
+@pytest.mark.parametrize(
+    "payload, expected, fmt, note",
+    [
+        # A model cut off in the middle of an emoji: every key stays, the half character is replaced.
+        (SURROGATE_REPLY, {"completion": "cut emoji \ufffd", "stop_reason": "max_tokens"}, "json", "1 unpaired"),
+        (b'{"\\udc00k": ["\\ud800", "\\udfff\\ud800"]}', {"\ufffdk": ["\ufffd", "\ufffd\ufffd"]}, "json", "4 unpaired"),
+        # A whole pair is one character and is kept.
+        (b'{"e": "\\ud83d\\ude00"}', {"e": "\U0001f600"}, "json", None),
+        # An escaped backslash before "u" is no escape at all.
+        (b'{"e": "\\\\ud83d"}', {"e": "\\ud83d"}, "json", None),
+        (b"[" * 129 + b"]" * 129, (b"[" * 129 + b"]" * 129).decode(), "text", "nested more than 128 levels"),
+        (b"[" * 5000 + b"]" * 5000, (b"[" * 5000 + b"]" * 5000).decode(), "text", "nested more than 128 levels"),
+        (b"[" * 128 + b"]" * 128, nested(127, []), "json", None),
+        # Many brackets, but not deep: parsed.
+        (b"[" + b"[]," * 500 + b"[]]", [[]] * 501, "json", None),
+    ],
+)
+def test_decode_response_returns_what_ansible_can_carry(payload, expected, fmt, note):
+    value, got_format, notes = bedrock.decode_response(payload, "application/json")
+    assert (value, got_format) == (expected, fmt)
+    if note is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and note in notes[0]
 
 
 @pytest.mark.parametrize(
@@ -155,6 +217,10 @@ def test_decode_response(payload, content_type, expected, fmt):
         dict(guardrail_identifier="gr1", guardrail_version="12345678"),
         dict(guardrail_identifier="gr1", guardrail_version="DRAFT"),
         dict(model_id="arn:aws:bedrock:us-east-1::foundation-model/" + MODEL),
+        dict(model_id="arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3"),
+        dict(model_id="..model"),
+        dict(content_type="application/json; charset=utf-8", accept="*/*"),
+        dict(guardrail_identifier="arn:aws:bedrock:us-east-1:123456789012:guardrail/abc", guardrail_version="2"),
     ],
 )
 def test_validate_params_accepts(overrides):
@@ -176,6 +242,22 @@ def test_validate_params_accepts(overrides):
         (dict(guardrail_identifier="gr1", guardrail_version="v1"), "guardrail_version must be"),
         (dict(guardrail_identifier="gr1", guardrail_version="123456789"), "guardrail_version must be"),
         (dict(request_metadata={"team": 1}), "request_metadata must map strings to strings"),
+        (dict(model_id="."), "model_id '.' is not a model id"),
+        (dict(model_id=".."), "model_id '..' is not a model id"),
+        (dict(model_id="anthropic.claude v3"), "model_id .* visible ASCII"),
+        (dict(model_id="mod\u00e8le"), "model_id .* visible ASCII"),
+        (dict(model_id="a\x00b"), "model_id .* visible ASCII"),
+        (dict(content_type="application/js\u00f6n"), "content_type .* cannot be sent as an HTTP header"),
+        (dict(accept="application/json\x00"), "accept .* cannot be sent as an HTTP header"),
+        (dict(accept="text/pla\u00een"), "accept .* cannot be sent as an HTTP header"),
+        (dict(accept="text/plain\r\nX-Injected: 1"), "accept .* cannot be sent as an HTTP header"),
+        (dict(guardrail_identifier="gr-\u00e9", guardrail_version="1"), "guardrail_identifier .* HTTP header"),
+        (dict(guardrail_identifier="", guardrail_version="1"), "guardrail_identifier must not be empty"),
+        (dict(guardrail_identifier=" ", guardrail_version="1"), "guardrail_identifier must not be empty"),
+        (dict(guardrail_identifier="gr1", guardrail_version="DRAFT\n"), "guardrail_version .* HTTP header"),
+        (dict(guardrail_identifier="gr1", guardrail_version="1\n"), "guardrail_version .* HTTP header"),
+        (dict(guardrail_identifier="gr1"), "guardrail_identifier and guardrail_version go together"),
+        (dict(guardrail_version="1"), "guardrail_identifier and guardrail_version go together"),
     ],
 )
 def test_validate_params_refuses(overrides, message):
@@ -196,9 +278,18 @@ def test_validate_params_refuses(overrides, message):
             [("1.34.90", "to use guardrail_identifier"), ("1.34.90", "to use guardrail_version")],
         ),
         (dict(service_tier="flex"), [("1.40.76", "to use service_tier")]),
+        # The highest version needed comes first, so a too-old boto3 is told everything the task needs.
         (
             dict(service_tier="reserved"),
-            [("1.40.76", "to use service_tier"), ("1.41.5", "to use service_tier=reserved")],
+            [("1.41.5", "to use service_tier=reserved"), ("1.40.76", "to use service_tier")],
+        ),
+        (
+            dict(trace="ENABLED", request_metadata={"a": "b"}, performance_config_latency="optimized"),
+            [
+                ("1.43.12", "to use request_metadata"),
+                ("1.35.73", "to use performance_config_latency=optimized"),
+                ("1.34.90", "to use trace=ENABLED"),
+            ],
         ),
         (dict(request_metadata={"team": "ml"}), [("1.43.12", "to use request_metadata")]),
         (dict(request_metadata={}), []),
@@ -233,19 +324,54 @@ def test_build_request(overrides, extra):
 
 
 def test_build_result_check_mode():
-    assert bedrock.build_result(params(), None, b"") == {"changed": True, "model_id": MODEL, "raw_response": {}}
+    assert bedrock.build_result(params(), None, b"") == ({"changed": True, "model_id": MODEL, "raw_response": {}}, [])
 
 
 def test_build_result_reply():
-    response = {"contentType": "application/json", "ResponseMetadata": {}}
+    response = {"contentType": "application/json", "ResponseMetadata": {"HTTPHeaders": {"content-length": "26"}}}
     result = bedrock.build_result(params(), response, b'{"stopReason": "end_turn"}')
-    assert result == {
-        "changed": True,
-        "model_id": MODEL,
-        "raw_response": {"stopReason": "end_turn"},
-        "raw_response_format": "json",
-        "response_content_type": "application/json",
-    }
+    assert result == (
+        {
+            "changed": True,
+            "model_id": MODEL,
+            "raw_response": {"stopReason": "end_turn"},
+            "raw_response_format": "json",
+            "response_content_type": "application/json",
+        },
+        [],
+    )
+
+
+def test_build_result_passes_on_the_notes():
+    response = {"contentType": "application/json", "ResponseMetadata": {}}
+    result, notes = bedrock.build_result(params(), response, SURROGATE_REPLY)
+    assert result["raw_response"]["stop_reason"] == "max_tokens"
+    assert len(notes) == 1 and "replaced with U+FFFD" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "headers, payload, problem",
+    [
+        ({"content-length": "2"}, b"{}", None),
+        ({"content-length": " 2 "}, b"{}", None),
+        ({"transfer-encoding": "chunked"}, b"{}", None),
+        ({"transfer-encoding": "gzip, Chunked"}, b"", None),
+        # Cut in the middle of the headers: no framing at all, the body seems empty.
+        ({"x-amzn-requestid": "r", "content-type: applic": ""}, b"", "no Content-Length"),
+        ({"content-length": "20"}, b'{"cut": ', "Content-Length says '20'"),
+        ({"content-length": "1"}, b"{}", "Content-Length says '1'"),
+        ({"content-length": "two"}, b"{}", "Content-Length says 'two'"),
+        ({"content-length": "-2"}, b"{}", "Content-Length says '-2'"),
+    ],
+)
+def test_check_reply_complete(headers, payload, problem):
+    response = {"ResponseMetadata": {"HTTPHeaders": headers}}
+    if problem is None:
+        bedrock.check_reply_complete(response, payload)
+    else:
+        with pytest.raises(bedrock.BedrockReplyError, match=problem) as excinfo:
+            bedrock.check_reply_complete(response, payload)
+        assert "answer is not returned" in str(excinfo.value)
 
 
 HEADERS = {
@@ -437,6 +563,20 @@ def test_the_client_waits_long_and_leaves_retrying_to_the_module(stubbed):
     assert module.client.call_args.args == ("bedrock-runtime",)
     assert kwargs["config"] == {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
     assert kwargs["retry_decorator"] is not None
+    bedrock.retrying_bedrock_client(module, max_pool_connections=16)
+    assert module.client.call_args.kwargs["config"]["max_pool_connections"] == 16
+
+
+@pytest.mark.parametrize("status", bedrock.RETRYABLE_HTTP_STATUSES)
+def test_bare_busy_statuses_are_retried(stubbed, no_sleep, status):
+    # A proxy's answer has no AWS error code: botocore then makes the status the code.
+    module, stubber = stubbed
+    request = bedrock.build_request(params(), b"{}")
+    stubber.add_client_error("invoke_model", service_error_code=status, http_status_code=int(status))
+    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
+    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
+    assert json.loads(payload) == {"ok": 1}
+    assert len(no_sleep) == 1
 
 
 def client_error(code, status=400):
@@ -456,6 +596,10 @@ def client_error(code, status=400):
         (client_error("AccessDeniedException", 403), f"Failed to invoke Bedrock model {MODEL!r}"),
         (client_error("ModelTimeoutException", 408), f"Failed to invoke Bedrock model {MODEL!r}"),
         (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), "the request was not sent again"),
+        (client_error("502", 502), "(still busy after 12 tries)"),
+        (client_error("400", 400), f"Failed to invoke Bedrock model {MODEL!r}"),
+        (botocore.exceptions.IncompleteReadError(actual_bytes=3, expected_bytes=9), "the reply was cut off"),
+        (botocore.exceptions.ResponseStreamingError(error="reset"), "the reply was cut off"),
         (
             botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"),
             f"Failed to invoke Bedrock model {MODEL!r}",
@@ -480,6 +624,9 @@ def test_failure_message(error, expected):
         ("ModelTimeoutException", 408),
         ("ModelErrorException", 424),
         ("ServiceQuotaExceededException", 400),
+        ("400", 400),
+        ("404", 404),
+        ("501", 501),
     ],
 )
 def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):

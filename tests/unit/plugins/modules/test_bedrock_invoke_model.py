@@ -136,7 +136,11 @@ def test_reply_details_are_returned(capsys, stubber):
         serviceTier="priority",
         ResponseMetadata={
             "RequestId": "req-42",
-            "HTTPHeaders": {"x-amzn-bedrock-input-token-count": "9", "x-amzn-bedrock-invocation-latency": "77"},
+            "HTTPHeaders": {
+                "content-length": "2",
+                "x-amzn-bedrock-input-token-count": "9",
+                "x-amzn-bedrock-invocation-latency": "77",
+            },
         },
     )
     stubber.add_response("invoke_model", reply)
@@ -251,6 +255,8 @@ def test_a_task_that_cannot_reach_aws_fails_in_check_mode_too(capsys, monkeypatc
         ("1.35.72", dict(performance_config_latency="optimized"), "boto3>=1.35.73"),
         ("1.40.75", dict(service_tier="priority"), "boto3>=1.40.76"),
         ("1.41.4", dict(service_tier="reserved"), "boto3>=1.41.5"),
+        # Older than either gate: the task names the version it really needs, not the first gate it meets.
+        ("1.40.0", dict(service_tier="reserved"), "boto3>=1.41.5"),
         ("1.43.11", dict(request_metadata={"team": "ml"}), "boto3>=1.43.12"),
     ],
 )
@@ -261,6 +267,28 @@ def test_old_boto3_fails_for_an_option_it_cannot_send(capsys, stubber, monkeypat
     assert needed in result["msg"]
     assert next(iter(overrides)) in result["msg"]
     assert stubber.built == []
+
+
+def test_a_broken_character_is_replaced_and_warned_about(capsys, stubber):
+    stubber.add_response("invoke_model", ok_reply(b'{"completion": "cut emoji \\ud83d", "stop_reason": "max_tokens"}'))
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 0, result
+    assert result["raw_response"] == {"completion": "cut emoji \ufffd", "stop_reason": "max_tokens"}
+    assert len(result["warnings"]) == 1
+    assert MODEL in result["warnings"][0] and "U+FFFD" in result["warnings"][0]
+    # Nothing in the result needs more than strict UTF-8 on its way to the controller.
+    result["_stdout"].encode("utf-8")
+    assert "\\ud83d" not in result["_stdout"]
+
+
+def test_a_reply_cut_short_fails_naming_the_model(capsys, stubber):
+    reply = ok_reply(b"")
+    reply["ResponseMetadata"] = {"HTTPHeaders": {"x-amzn-requestid": "r", "content-type: applic": ""}}
+    stubber.add_response("invoke_model", reply)
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 1
+    assert result["msg"].startswith(f"Failed to invoke Bedrock model {MODEL!r}: the reply has no Content-Length")
+    assert "raw_response" not in result
 
 
 def test_old_boto3_is_fine_when_options_stay_at_their_defaults(capsys, stubber, monkeypatch):
