@@ -3,11 +3,13 @@
 
 Used by the integration tests and the demo: it answers ``POST /model/{modelId}/invoke`` in the response
 shape of each real model family, and offers ``test.*`` model ids that inject the faults real services
-produce but moto cannot (throttling, unavailability, slow replies, binary bodies, ...).
+produce but moto cannot (throttling, unavailability, slow replies, binary bodies, replies cut off or mangled on the
+way, errors from a proxy in front of Bedrock, an account-wide concurrency limit, ...).
 
 Run it with ``python tests/support/bedrock_endpoint.py --port 0 --port-file PATH`` or in-process with
-``start_server()``. Control routes (never signed): ``GET /_test/health``, ``GET /_test/requests`` and
-``DELETE /_test/requests`` (clears the record and resets the fault counters).
+``start_server()``. Control routes (never signed): ``GET /_test/health``, ``GET /_test/requests``,
+``GET /_test/stats`` (InvokeModel requests in flight, their peak, the total and the ``test.crowd`` refusals) and
+``DELETE /_test/requests`` (clears the record and resets the fault counters and the stats).
 
 Only the standard library is needed; botocore is imported lazily, for ``--verify-sigv4`` only.
 """
@@ -18,6 +20,7 @@ import argparse
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import random
@@ -33,10 +36,13 @@ import threading
 import time
 import uuid
 import zlib
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from dataclasses import field
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 # Access keys the fake accepts when SigV4 verification is on, mapped to their secret keys.
 TEST_CREDENTIALS = {"AKIDAMAZONAITEST": "amazon-ai-test-secret", "AKIDAMAZONAITOKEN": "amazon-ai-token-secret"}
@@ -52,6 +58,13 @@ THROTTLING_MESSAGE = "Too many requests, please wait before trying again."
 TEXT_REPLY = "Grüße from the fake Bedrock endpoint – déjà vu.\n"
 MAX_SLEEP = 300.0
 MAX_LARGE = 10_000_000
+MAX_DEEP = 100_000
+# test.surrogate: a model cut off in the middle of an emoji, its reply escaping the lone high surrogate.
+SURROGATE_BODY = b'{"completion": "cut emoji \\ud83d", "stop_reason": "max_tokens"}'
+# test.truncated announces all of this in Content-Length but sends only the first half.
+TRUNCATED_BODY = b'{"completion": "This answer stops half way: the connection drops.", "stop_reason": "end_turn"}'
+# test.crowd's answer time when the request does not ask for another delay.
+CROWD_DELAY = 0.1
 
 _INVOKE_PATH = re.compile(r"^/model/([^/]+)/invoke$")
 _AUTHORIZATION = re.compile(
@@ -61,6 +74,15 @@ _COUNTED_FAULT = re.compile(r"^test\.(throttle|notready|unavailable|internal)-(\
 # The seconds end at the end of the id or at a dot, so "test.slow-1.5" is 1.5 s and "test.slow-1.5a" is 1 s.
 _SLOW = re.compile(r"^test\.slow-(\d+(?:\.\d+)?)(?=$|\.)")
 _LARGE = re.compile(r"^test\.large-(\d+)")
+# The ids below end at the end of the id or at a dot too, so that a test can add ".anything" to make its id unique.
+_DEEP = re.compile(r"^test\.deep-(\d+)(?=$|\.)")
+# An empty (bare) or HTML (proxy) error from something in front of Bedrock, N times, then an answer.
+_FRONT_FAULT = re.compile(r"^test\.(bare|proxy)-([45]\d\d)-(\d+)(?=$|\.)")
+_CROWD = re.compile(r"^test\.crowd-(\d+)(?=$|\.)")
+_CUT_HEADERS = re.compile(r"^test\.cutheaders(?=$|\.)")
+_TRUNCATED = re.compile(r"^test\.truncated(?=$|\.)")
+_SURROGATE = re.compile(r"^test\.surrogate(?=$|\.)")
+_DELAY = re.compile(r"^test\.delay(?=$|\.)")
 
 # Status, error code and message of the counted faults, keyed by the word in the model id.
 _COUNTED_FAULTS = {
@@ -92,10 +114,17 @@ class InputError(Exception):
 class Reply:
     status: int
     body: bytes
-    content_type: str = "application/json"
+    # None sends no Content-Type header.
+    content_type: str | None = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     # None means "no token/latency metric headers" (errors and test.nometrics).
     metrics: tuple[int, int] | None = None
+    # False for answers from something in front of Bedrock (a proxy, a load balancer): no x-amzn-RequestId.
+    from_bedrock: bool = True
+    # Broken replies, each followed by hanging up: write only this many bytes of the body (Content-Length still
+    # announces all of it), or write these bytes instead of any reply (status line and headers included).
+    body_cut: int | None = None
+    wire: bytes | None = None
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -461,6 +490,51 @@ class FaultCounters:
             self._counts.clear()
 
 
+class InvokeStats:
+    """InvokeModel requests at the server: in flight now, the most at once, in all, and refused by test.crowd."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._max_in_flight = 0
+        self._invocations = 0
+        self._refused = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._invocations += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def refuse_above(self, limit: int) -> bool:
+        """Whether more than ``limit`` requests are in flight (counting the caller's), counting it as a refusal."""
+        with self._lock:
+            if self._in_flight <= limit:
+                return False
+            self._refused += 1
+            return True
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {
+                "in_flight": self._in_flight,
+                "max_in_flight": self._max_in_flight,
+                "invocations": self._invocations,
+                "refused": self._refused,
+            }
+
+    def reset(self) -> None:
+        with self._lock:
+            # Requests being answered now still leave later, so in_flight stays as it is; their peak starts from it.
+            self._max_in_flight = self._in_flight
+            self._invocations = 0
+            self._refused = 0
+
+
 class RequestRecorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -479,17 +553,105 @@ class RequestRecorder:
             self._items.clear()
 
 
+def _fails_first(times: int, fault: Reply, model_id: str, body: bytes, counters: FaultCounters) -> Reply:
+    """``fault`` for the first ``times`` requests for this exact model id, then an answer naming the attempt."""
+    attempt = counters.next(model_id)
+    if attempt <= times:
+        return fault
+    return _ok({"ok": True, "attempts": attempt}, _words(body), 1)
+
+
+def front_fault(kind: str, status: int) -> Reply:
+    """An error from a proxy or load balancer in front of Bedrock: no error code, and an empty or HTML body."""
+    if kind == "bare":
+        return Reply(status, b"", None, from_bedrock=False)
+    page = f"<html><body><h1>{status} {http.client.responses.get(status, 'Error')}</h1></body></html>"
+    return Reply(status, page.encode("ascii"), "text/html", from_bedrock=False)
+
+
+def deep_body(depth: int) -> bytes:
+    """A JSON reply whose "deep" value is ``depth`` nested lists, deeper than some JSON decoders can go."""
+    return b'{"deep": ' + b"[" * depth + b"]" * depth + b', "stop_reason": "end_turn"}'
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The request body when it is a JSON object (NaN and Infinity refused: they could not be echoed), else None."""
+    try:
+        parsed = json.loads(body.decode("utf-8"), parse_constant=_not_json)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _requested_delay(request: dict[str, Any] | None, default: float) -> float:
+    """The seconds a request asks to be answered after (its "delay" key, capped at MAX_SLEEP), or ``default``."""
+    if request is None or "delay" not in request:
+        return default
+    delay = request["delay"]
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay:
+        raise InputError("#/delay: expected a number of seconds, not negative")
+    return float(min(delay, MAX_SLEEP))
+
+
+def _crowd_reply(limit: int, body: bytes, stats: InvokeStats) -> Reply:
+    # Like an account quota: refused at once when the server is busier than the limit, whatever the model.
+    if stats.refuse_above(limit):
+        return error_reply(429, "ThrottlingException", THROTTLING_MESSAGE)
+    time.sleep(_requested_delay(_json_object(body), CROWD_DELAY))
+    return _ok({"ok": True}, _words(body), 1)
+
+
+def _delay_reply(body: bytes) -> Reply:
+    request = _json_object(body)
+    if request is None:
+        raise InputError("#: expected type: JSONObject")
+    time.sleep(_requested_delay(request, 0.0))
+    return _ok({"echo": request}, _words(body), 1)
+
+
+def _hostile_reply(
+    family: str, model_id: str, body: bytes, counters: FaultCounters, stats: InvokeStats
+) -> Reply | None:
+    """Replies that are broken, odd, or not from Bedrock at all; None when the id asks for none of them."""
+    if _CUT_HEADERS.match(family):
+        # Hang up in the middle of a header line, before any Content-Length.
+        head = f"HTTP/1.1 200 OK\r\nx-amzn-RequestId: {uuid.uuid4()}\r\nContent-Type: applic"
+        return Reply(200, b"", wire=head.encode("ascii"))
+    if _TRUNCATED.match(family):
+        return Reply(200, TRUNCATED_BODY, metrics=(_words(body), 8), body_cut=len(TRUNCATED_BODY) // 2)
+    if _SURROGATE.match(family):
+        return Reply(200, SURROGATE_BODY, metrics=(_words(body), 3))
+    match = _DEEP.match(family)
+    if match:
+        return Reply(200, deep_body(min(int(match.group(1)), MAX_DEEP)), metrics=(_words(body), 1))
+    match = _FRONT_FAULT.match(family)
+    if match:
+        fault = front_fault(match.group(1), int(match.group(2)))
+        return _fails_first(int(match.group(3)), fault, model_id, body, counters)
+    if _DELAY.match(family):
+        return _delay_reply(body)
+    match = _CROWD.match(family)
+    if match:
+        return _crowd_reply(int(match.group(1)), body, stats)
+    return None
+
+
 def _test_model_reply(
-    family: str, model_id: str, body: bytes, content_type: str | None, counters: FaultCounters
+    family: str, model_id: str, body: bytes, content_type: str | None, counters: FaultCounters, stats: InvokeStats
 ) -> Reply:
     if family.startswith("test.echo"):
         return Reply(200, body, content_type or "application/json", metrics=(_words(body), _words(body)))
+    hostile = _hostile_reply(family, model_id, body, counters, stats)
+    if hostile is not None:
+        return hostile
     match = _COUNTED_FAULT.match(family)
     if match:
-        attempt = counters.next(model_id)
-        if attempt <= int(match.group(2)):
-            return error_reply(*_COUNTED_FAULTS[match.group(1)])
-        return _ok({"ok": True, "attempts": attempt}, _words(body), 1)
+        fault = error_reply(*_COUNTED_FAULTS[match.group(1)])
+        return _fails_first(int(match.group(2)), fault, model_id, body, counters)
     for prefix, (status, code, message) in _PERMANENT_FAULTS.items():
         if family.startswith(prefix):
             if code == "ModelErrorException":
@@ -525,11 +687,16 @@ def _test_model_reply(
     return error_reply(400, "ValidationException", INVALID_MODEL_MESSAGE)
 
 
-def invoke_reply(model_id: str, body: bytes, content_type: str | None, counters: FaultCounters) -> Reply:
+def invoke_reply(
+    model_id: str, body: bytes, content_type: str | None, counters: FaultCounters, stats: InvokeStats
+) -> Reply:
     """The reply to ``InvokeModel`` for a decoded model id (no HTTP or auth concerns here)."""
     family = family_model_id(model_id)
     if family.startswith("test."):
-        return _test_model_reply(family, model_id, body, content_type, counters)
+        try:
+            return _test_model_reply(family, model_id, body, content_type, counters, stats)
+        except InputError as exc:
+            return error_reply(400, "ValidationException", str(exc))
     reply = _family_reply(family, body)
     return reply if reply is not None else error_reply(400, "ValidationException", INVALID_MODEL_MESSAGE)
 
@@ -661,15 +828,41 @@ class BedrockHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _send(self, reply: Reply) -> None:
+        if reply.wire is not None:
+            self.log_request(reply.status)
+            self.wfile.write(reply.wire)
+            self.close_connection = True
+            return
         self.send_response(reply.status)
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        self.send_header("Content-Type", reply.content_type)
+        if reply.from_bedrock:
+            self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if reply.content_type is not None:
+            self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(reply.body)
+            self.wfile.write(reply.body[: reply.body_cut])
+        if reply.body_cut is not None:
+            self.close_connection = True
+
+    def _record(self, path: str, body: bytes) -> str:
+        """Record a request to a /model/ path and return its decoded model id."""
+        model_id = unquote(path.split("/")[2])
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        self.server.recorder.record(
+            {
+                "method": self.command,
+                "path": self.path,
+                "model_id": model_id,
+                "headers": headers,
+                "body_b64": base64.b64encode(body).decode("ascii"),
+            }
+        )
+        return model_id
 
     def _dispatch(self) -> None:
         body = self._read_body()
@@ -677,31 +870,26 @@ class BedrockHandler(BaseHTTPRequestHandler):
         if path.startswith("/_test/"):
             self._send(self._control(path))
             return
-        model_id = None
-        if path.startswith("/model/"):
-            model_id = unquote(path.split("/")[2])
-            headers: dict[str, str] = {}
-            for name, value in self.headers.items():
-                headers[name] = f"{headers[name]},{value}" if name in headers else value
-            self.server.recorder.record(
-                {
-                    "method": self.command,
-                    "path": self.path,
-                    "model_id": model_id,
-                    "headers": headers,
-                    "body_b64": base64.b64encode(body).decode("ascii"),
-                }
-            )
+        model_id = self._record(path, body) if path.startswith("/model/") else None
         if self.command != "POST" or model_id is None or not _INVOKE_PATH.match(path):
             self._send(error_reply(404, "UnknownOperationException", f"No operation matches {self.command} {path}"))
             return
+        self.server.stats.enter()
+        try:
+            self._send(self._invoke(model_id, body))
+        finally:
+            # Also when answering failed or the client hung up, or in_flight would only ever grow.
+            self.server.stats.leave()
+
+    def _invoke(self, model_id: str, body: bytes) -> Reply:
         if self.server.verify_sigv4:
             failure = verify_sigv4(self.command, self.path, list(self.headers.items()), body, self.server.scheme)
             if failure is not None:
-                self._send(failure)
-                return
+                return failure
         try:
-            reply = invoke_reply(model_id, body, self.headers.get("Content-Type"), self.server.counters)
+            reply = invoke_reply(
+                model_id, body, self.headers.get("Content-Type"), self.server.counters, self.server.stats
+            )
         except Exception as exc:
             # A bug in the fake must still produce an answer, or the client would only see a dropped connection.
             self.server.log(f"{self.address_string()} - - invoke failed: {exc!r}")
@@ -716,16 +904,19 @@ class BedrockHandler(BaseHTTPRequestHandler):
             for name in ("X-Amzn-Bedrock-PerformanceConfig-Latency", "X-Amzn-Bedrock-Service-Tier"):
                 if self.headers.get(name) is not None:
                     reply.headers[name] = self.headers[name]
-        self._send(reply)
+        return reply
 
     def _control(self, path: str) -> Reply:
         if path == "/_test/health" and self.command == "GET":
             return Reply(200, b'{"ok": true}')
         if path == "/_test/requests" and self.command == "GET":
             return Reply(200, _json_bytes(self.server.recorder.snapshot()))
+        if path == "/_test/stats" and self.command == "GET":
+            return Reply(200, _json_bytes(self.server.stats.snapshot()))
         if path == "/_test/requests" and self.command == "DELETE":
             self.server.recorder.clear()
             self.server.counters.reset()
+            self.server.stats.reset()
             return Reply(200, b'{"ok": true}')
         return error_reply(404, "UnknownOperationException", f"No control route {self.command} {path}")
 
@@ -749,6 +940,7 @@ class BedrockServer(ThreadingHTTPServer):
         self.verify_sigv4 = verify_sigv4
         self.recorder = RequestRecorder()
         self.counters = FaultCounters()
+        self.stats = InvokeStats()
         self.scheme = "https" if ssl_context is not None else "http"
         self.port: int = self.server_address[1]
         url_host = "127.0.0.1" if host in ("", "0.0.0.0") else ("::1" if host == "::" else host)

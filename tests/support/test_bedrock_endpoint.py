@@ -10,6 +10,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -20,7 +21,8 @@ import time
 import types
 import uuid
 import zlib
-from typing import Any, Iterator
+from typing import Any
+from typing import Iterator
 
 import boto3
 import botocore.exceptions
@@ -590,6 +592,302 @@ def test_large_reply(server: be.BedrockServer) -> None:
         invoke(make_client(server.url), "test.large-3.b", b"{}")[1]
         == invoke(make_client(server.url), "test.large-3.c", b"{}")[1]
     )
+
+
+# ---------------------------------------------------------------- hostile replies (issue 11)
+
+
+@pytest.fixture
+def fresh_server() -> Iterator[be.BedrockServer]:
+    # Its own server, so that no other test's requests are in flight or counted.
+    srv = be.start_server()
+    yield srv
+    srv.stop()
+
+
+def wire_exchange(srv: be.BedrockServer, model_id: str, body: bytes = b"{}", close: bool = True) -> bytes:
+    """Every byte the server writes for one InvokeModel request, read until it hangs up.
+
+    With close=False the request asks to keep the connection open, so the read ends only if the server hangs up by
+    itself; otherwise it times out and the test fails.
+    """
+    head = f"POST /model/{model_id}/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+    head += "Connection: close\r\n" if close else ""
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+        sock.sendall(head.encode("ascii") + b"\r\n" + body)
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def invoke_raw(srv: be.BedrockServer, model_id: str, body: Any = b"{}") -> tuple[int, dict[str, str], bytes]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    return raw_request(srv, "POST", f"/model/{model_id}/invoke", data, {"Content-Type": "application/json"})
+
+
+def stats(srv: be.BedrockServer) -> dict[str, int]:
+    status, dummy, body = raw_request(srv, "GET", "/_test/stats")
+    assert status == 200
+    return json.loads(body)
+
+
+def wait_for_in_flight(srv: be.BedrockServer, count: int) -> None:
+    deadline = time.monotonic() + 5
+    while stats(srv)["in_flight"] != count:
+        assert time.monotonic() < deadline, f"in_flight never became {count}: {stats(srv)}"
+        time.sleep(0.02)
+
+
+# Each new id also answers behind an inference profile and with a ".suffix" that makes it unique.
+ID_FORMS = [lambda name: name, lambda name: f"{name}.run1", lambda name: f"us.{name}"]
+ID_FORM_NAMES = ["bare-id", "suffixed", "profile"]
+
+
+@pytest.mark.parametrize("form", ID_FORMS, ids=ID_FORM_NAMES)
+def test_cut_headers_hang_up_mid_header_line(server: be.BedrockServer, form: Any) -> None:
+    data = wire_exchange(server, form("test.cutheaders"), close=False)
+    match = re.fullmatch(rb"HTTP/1\.1 200 OK\r\nx-amzn-RequestId: ([0-9a-f-]{36})\r\nContent-Type: applic", data)
+    assert match, data
+    uuid.UUID(match.group(1).decode("ascii"))
+
+
+@pytest.mark.parametrize("form", ID_FORMS, ids=ID_FORM_NAMES)
+def test_truncated_body_announces_all_sends_half(server: be.BedrockServer, form: Any) -> None:
+    head, dummy, body = wire_exchange(server, form("test.truncated"), close=False).partition(b"\r\n\r\n")
+    lines = head.decode("ascii").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    assert lines[0] == "HTTP/1.1 200 OK"
+    assert headers["Content-Type"] == "application/json"
+    assert headers["Content-Length"] == str(len(be.TRUNCATED_BODY))
+    assert body == be.TRUNCATED_BODY[: len(be.TRUNCATED_BODY) // 2] and body
+    # The whole body would have been JSON; the part that came is not.
+    assert isinstance(json.loads(be.TRUNCATED_BODY), dict)
+    with pytest.raises(ValueError):
+        json.loads(body)
+
+
+@pytest.mark.parametrize("form", ID_FORMS, ids=ID_FORM_NAMES)
+def test_surrogate_reply_escapes_a_lone_high_surrogate(server: be.BedrockServer, form: Any) -> None:
+    status, headers, body = invoke_raw(server, form("test.surrogate"))
+    assert (status, headers["Content-Type"]) == (200, "application/json")
+    assert body == rb'{"completion": "cut emoji \ud83d", "stop_reason": "max_tokens"}'
+    assert headers["Content-Length"] == str(len(body))
+    assert {"X-Amzn-Bedrock-Input-Token-Count", "X-Amzn-Bedrock-Output-Token-Count"} <= set(headers)
+    reply = json.loads(body)
+    assert reply == {"completion": "cut emoji \ud83d", "stop_reason": "max_tokens"}
+    with pytest.raises(UnicodeEncodeError):
+        reply["completion"].encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "model_id, depth",
+    [
+        ("test.deep-0", 0),
+        ("test.deep-1", 1),
+        ("test.deep-20", 20),
+        ("test.deep-900.run1", 900),
+        ("eu.test.deep-100000", 100000),
+        ("test.deep-250000", be.MAX_DEEP),
+    ],
+)
+def test_deep_reply(server: be.BedrockServer, model_id: str, depth: int) -> None:
+    status, headers, body = invoke_raw(server, model_id)
+    assert (status, headers["Content-Type"]) == (200, "application/json")
+    assert body == b'{"deep": ' + b"[" * depth + b"]" * depth + b', "stop_reason": "end_turn"}'
+    assert "X-Amzn-Bedrock-Output-Token-Count" in headers
+
+
+@pytest.mark.parametrize(
+    "kind, status, times",
+    [
+        ("bare", 429, 2),
+        ("bare", 500, 2),
+        ("bare", 502, 2),
+        ("bare", 503, 2),
+        ("bare", 504, 2),
+        ("bare", 400, 3),
+        ("bare", 599, 1),
+        ("proxy", 502, 2),
+        ("proxy", 503, 2),
+        ("proxy", 404, 3),
+        ("proxy", 500, 0),
+    ],
+)
+def test_front_faults_then_success_and_reset(server: be.BedrockServer, kind: str, status: int, times: int) -> None:
+    model_id = unique(f"test.{kind}-{status}-{times}")
+    page = f"<html><body><h1>{status} {http.client.responses.get(status, 'Error')}</h1></body></html>".encode()
+    for dummy in range(times):
+        got, headers, body = invoke_raw(server, model_id)
+        assert got == status
+        # Nothing says Bedrock sent it: no error code, no request id.
+        assert not {"x-amzn-ErrorType", "x-amzn-RequestId"} & set(headers)
+        if kind == "bare":
+            assert (body, headers["Content-Length"]) == (b"", "0") and "Content-Type" not in headers
+        else:
+            assert (body, headers["Content-Type"]) == (page, "text/html")
+    got, dummy, body = invoke_raw(server, model_id)
+    assert (got, json.loads(body)) == (200, {"ok": True, "attempts": times + 1})
+    reset(server)
+    assert invoke_raw(server, model_id)[0] == (status if times else 200)
+
+
+@pytest.mark.parametrize(
+    "model_id, status",
+    [
+        # Near misses of the new ids are unknown models ...
+        ("test.cutheadersx", 400),
+        ("test.truncatedx", 400),
+        ("test.surrogates", 400),
+        ("test.deep-5x", 400),
+        ("test.delayed", 400),
+        ("test.crowd-x", 400),
+        ("test.bare-302-1", 400),
+        ("test.proxy-600-1", 400),
+        ("test.bare-502", 400),
+        # ... and the older ids they resemble still answer as before.
+        ("test.denied", 403),
+        ("test.timeout", 408),
+        ("test.text.1", 200),
+        ("test.badjson", 200),
+        ("test.throttle-0.b", 200),
+    ],
+)
+def test_new_ids_do_not_capture_others(server: be.BedrockServer, model_id: str, status: int) -> None:
+    got, headers, body = invoke_raw(server, model_id)
+    assert got == status
+    if status == 400:
+        assert json.loads(body)["message"] == be.INVALID_MODEL_MESSAGE
+
+
+@pytest.mark.parametrize(
+    "body, least",
+    [
+        ({"delay": 0.3, "n": 1, "text": "ünï"}, 0.3),
+        ({"delay": 0, "nested": {"a": [1, None]}}, 0.0),
+        ({"n": 2}, 0.0),
+    ],
+)
+def test_delay_echoes_after_the_delay(server: be.BedrockServer, body: dict[str, Any], least: float) -> None:
+    started = time.monotonic()
+    status, headers, raw = invoke_raw(server, unique("test.delay"), body)
+    elapsed = time.monotonic() - started
+    assert (status, json.loads(raw)) == (200, {"echo": body})
+    assert least <= elapsed < least + 0.5
+    assert "X-Amzn-Bedrock-Invocation-Latency" in headers
+
+
+def test_delay_is_capped(server: be.BedrockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(be, "MAX_SLEEP", 0.1)
+    started = time.monotonic()
+    assert invoke_raw(server, "test.delay", {"delay": 30})[0] == 200
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1]",
+        b"not json",
+        b'{"delay": -1}',
+        b'{"delay": "1"}',
+        b'{"delay": true}',
+        b'{"delay": NaN}',
+        b'{"x": NaN}',
+        b"\xff",
+    ],
+)
+def test_delay_refuses_what_it_cannot_wait_for(server: be.BedrockServer, body: bytes) -> None:
+    status, headers, raw = invoke_raw(server, "test.delay", body)
+    assert (status, headers["x-amzn-ErrorType"]) == (400, "ValidationException")
+    assert json.loads(raw)["message"].startswith("Malformed input request")
+
+
+def test_delays_run_side_by_side_and_answer_each_its_own(fresh_server: be.BedrockServer) -> None:
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(invoke_raw, fresh_server, "test.delay", {"delay": 0.5, "n": n}) for n in range(4)]
+        replies = [json.loads(future.result()[2]) for future in futures]
+    assert time.monotonic() - started < 1.5
+    assert replies == [{"echo": {"delay": 0.5, "n": n}} for n in range(4)]
+    assert stats(fresh_server) == {"in_flight": 0, "max_in_flight": 4, "invocations": 4, "refused": 0}
+
+
+@pytest.mark.parametrize(
+    "limit, held, status",
+    [(1, 0, 200), (1, 1, 429), (2, 1, 200), (2, 2, 429), (3, 2, 200)],
+)
+def test_crowd_refuses_when_the_server_is_busier_than_its_limit(
+    fresh_server: be.BedrockServer, limit: int, held: int, status: int
+) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max(held, 1)) as pool:
+        holders = [pool.submit(invoke_raw, fresh_server, "test.delay", {"delay": 1.0}) for dummy in range(held)]
+        wait_for_in_flight(fresh_server, held)
+        started = time.monotonic()
+        got, headers, body = invoke_raw(fresh_server, f"test.crowd-{limit}.run1")
+        elapsed = time.monotonic() - started
+        assert [holder.result()[0] for holder in holders] == [200] * held
+    assert got == status
+    if status == 429:
+        assert headers["x-amzn-ErrorType"] == "ThrottlingException" and elapsed < 0.5
+    else:
+        assert json.loads(body) == {"ok": True} and be.CROWD_DELAY <= elapsed < 0.6
+    assert stats(fresh_server)["refused"] == (1 if status == 429 else 0)
+
+
+def test_crowd_takes_the_delay_of_its_body(server: be.BedrockServer) -> None:
+    started = time.monotonic()
+    assert invoke_raw(server, "test.crowd-1000", {"delay": 0.4})[0] == 200
+    assert 0.4 <= time.monotonic() - started < 1.0
+
+
+def test_stats_count_invocations_only_and_reset(fresh_server: be.BedrockServer) -> None:
+    assert stats(fresh_server) == {"in_flight": 0, "max_in_flight": 0, "invocations": 0, "refused": 0}
+    for model_id in ("test.echo", "test.validation", "test.bare-500-1", "test.cutheaders"):
+        wire_exchange(fresh_server, model_id)
+    # Neither other operations nor control routes are InvokeModel requests.
+    raw_request(fresh_server, "GET", "/model/test.echo/invoke")
+    raw_request(fresh_server, "POST", "/model/test.echo/converse", b"{}")
+    assert stats(fresh_server) == {"in_flight": 0, "max_in_flight": 1, "invocations": 4, "refused": 0}
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        holder = pool.submit(invoke_raw, fresh_server, "test.delay", {"delay": 0.5})
+        wait_for_in_flight(fresh_server, 1)
+        reset(fresh_server)
+        # The request being answered is still in flight after the reset, and leaves normally.
+        assert stats(fresh_server) == {"in_flight": 1, "max_in_flight": 1, "invocations": 0, "refused": 0}
+        assert holder.result()[0] == 200
+    assert stats(fresh_server) == {"in_flight": 0, "max_in_flight": 1, "invocations": 0, "refused": 0}
+
+
+def _hang_up(srv: be.BedrockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+        body = b'{"delay": 0.3}'
+        sock.sendall(b"POST /model/test.delay/invoke HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\n\r\n" + body)
+        wait_for_in_flight(srv, 1)
+
+
+def _fail_to_answer(srv: be.BedrockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    send = be.BedrockHandler._send
+
+    def failing(handler: be.BedrockHandler, reply: be.Reply) -> None:
+        if handler.path.startswith("/model/"):
+            raise OSError("the reply could not be written")
+        send(handler, reply)
+
+    monkeypatch.setattr(be.BedrockHandler, "_send", failing)
+    with pytest.raises((http.client.HTTPException, OSError)):
+        invoke_raw(srv, "test.echo")
+
+
+@pytest.mark.parametrize("failure", [_hang_up, _fail_to_answer], ids=["client-hangs-up", "reply-fails"])
+def test_in_flight_drops_when_an_answer_fails(
+    fresh_server: be.BedrockServer, monkeypatch: pytest.MonkeyPatch, failure: Any
+) -> None:
+    failure(fresh_server, monkeypatch)
+    wait_for_in_flight(fresh_server, 0)
+    assert stats(fresh_server)["invocations"] == 1
 
 
 # ---------------------------------------------------------------- SigV4
