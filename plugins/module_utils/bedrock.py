@@ -506,9 +506,11 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
     return response, response["body"].read()
 
 
-def require_boto3_for(module: Any, params: Dict[str, Any]) -> None:
+def require_boto3_for(module: Any, *requests: Dict[str, Any]) -> None:
     """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
-    for version, reason in required_boto3_versions(params):
+    needed = sorted({need for params in requests for need in required_boto3_versions(params)})
+    # The highest version first; sorted() is stable, so reasons needing the same version stay in name order.
+    for version, reason in sorted(needed, key=lambda item: _version_key(item[0]), reverse=True):
         module.require_boto3_at_least(version, reason=reason)
 
 

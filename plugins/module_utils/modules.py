@@ -26,3 +26,11 @@ class AnsibleAmazonAIModule(AnsibleAWSModule):
             collection_name=AMAZON_AI_COLLECTION_NAME,
             collection_version=AMAZON_AI_COLLECTION_VERSION,
         )
+
+    def warn(self, warning: str) -> None:
+        """Warn once, through ansible-core alone.
+
+        AnsibleAWSModule also hands every warning to exit_json as a `warnings` argument, which ansible-core 2.19
+        reports as deprecated, adding a deprecation warning to each task that warns.
+        """
+        self._module.warn(warning)

@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.amazon.ai.plugins.module_utils import modules
@@ -27,3 +29,17 @@ def test_clients_name_the_collection_in_their_user_agent():
     client = module.client("bedrock-runtime")
     assert "amazon.ai/1.0.0" in client.meta.config.user_agent
     assert "amazon.aws/" not in client.meta.config.user_agent
+
+
+def test_a_warning_is_returned_once_without_a_deprecation(capsys):
+    with patch_module_args(dict(region="us-east-1")):
+        module = modules.AnsibleAmazonAIModule(argument_spec={})
+        module.warn("something to know")
+        with pytest.raises(SystemExit):
+            module.exit_json(changed=False)
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    # Returned once (on stderr instead, once controller code is loaded in the process), and nothing deprecated.
+    assert (captured.out + captured.err).count("something to know") == 1
+    assert "deprecat" not in (captured.out + captured.err).lower()
+    assert "deprecations" not in result

@@ -21,6 +21,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_model
+from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 SECRET = "unit-test-secret-do-not-print"
@@ -28,15 +29,7 @@ TOKEN = "unit-test-session-token-do-not-print"
 
 
 def run_module(capsys, args, check_mode=False):
-    args = dict(args, _ansible_check_mode=check_mode)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as excinfo:
-            bedrock_invoke_model.main()
-    out = capsys.readouterr().out
-    result = json.loads(out)
-    result["_exit_code"] = excinfo.value.code
-    result["_stdout"] = out
-    return result
+    return run_main(bedrock_invoke_model.main, capsys, args, check_mode)
 
 
 def task(**overrides):
@@ -50,23 +43,6 @@ def task(**overrides):
     )
     args.update(overrides)
     return args
-
-
-@pytest.fixture(name="stubber")
-def fixture_stubber(monkeypatch):
-    """Every client the module builds is one Stubber-backed client; records how many were built."""
-    client = boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
-    built = []
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        built.append(service)
-        return client if retry_decorator is None else RetryingBotoClientWrapper(client, retry_decorator)
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
-    with Stubber(client) as stub:
-        stub.built = built
-        yield stub
 
 
 def ok_reply(payload=b'{"content": [{"type": "text", "text": "Hello"}], "stop_reason": "end_turn"}'):
@@ -274,8 +250,8 @@ def test_a_broken_character_is_replaced_and_warned_about(capsys, stubber):
     result = run_module(capsys, task())
     assert result["_exit_code"] == 0, result
     assert result["raw_response"] == {"completion": "cut emoji \ufffd", "stop_reason": "max_tokens"}
-    assert len(result["warnings"]) == 1
-    assert MODEL in result["warnings"][0] and "U+FFFD" in result["warnings"][0]
+    output = result["_stdout"] + result["_stderr"]
+    assert output.count(f"Bedrock model {MODEL!r}: the reply held 1") == 1 and "U+FFFD" in output
     # Nothing in the result needs more than strict UTF-8 on its way to the controller.
     result["_stdout"].encode("utf-8")
     assert "\\ud83d" not in result["_stdout"]

@@ -1,0 +1,313 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import boto3
+import botocore.exceptions
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from ansible_collections.amazon.ai.plugins.module_utils import bedrock
+from ansible_collections.amazon.ai.plugins.module_utils import bedrock_many
+
+TASK = dict(
+    model_id="amazon.titan-text-express-v1",
+    content_type="application/json",
+    accept="application/json",
+    trace="DISABLED",
+    guardrail_identifier=None,
+    guardrail_version=None,
+    performance_config_latency="standard",
+    service_tier=None,
+    request_metadata=None,
+)
+
+
+def task(**overrides):
+    return dict(TASK, **dict(dict(bodies=None, requests=None, max_concurrency=8), **overrides))
+
+
+def unset(**options):
+    """An entry of requests as Ansible hands it over: every suboption present, None where not set."""
+    entry = dict.fromkeys(("body",) + bedrock_many.REQUEST_OPTIONS)
+    entry.update(options)
+    return entry
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (None, {}),
+        (unset(), {}),
+        (unset(model_id="other"), {"model_id": "other"}),
+        # A request's own value wins, even when it is the default the task would not send.
+        (unset(trace="DISABLED", accept="text/plain"), {"trace": "DISABLED", "accept": "text/plain"}),
+        (unset(request_metadata={"team": "ml"}), {"request_metadata": {"team": "ml"}}),
+        # An empty mapping is a value of its own: it replaces the task's metadata.
+        (unset(request_metadata={}), {"request_metadata": {}}),
+        (
+            unset(guardrail_identifier="gr2", guardrail_version="DRAFT", service_tier="flex"),
+            {"guardrail_identifier": "gr2", "guardrail_version": "DRAFT", "service_tier": "flex"},
+        ),
+    ],
+)
+def test_request_params(entry, expected):
+    base = dict(TASK, trace="ENABLED", request_metadata={"team": "web"})
+    params = bedrock_many.request_params(base, entry, {"inputText": "hi"})
+    assert params == dict(base, body={"inputText": "hi"}, **expected)
+
+
+@pytest.mark.parametrize(
+    "overrides, bodies",
+    [
+        (dict(bodies=[]), []),
+        (dict(requests=[]), []),
+        (dict(bodies=[{"a": 1}, "text", [1]]), [{"a": 1}, "text", [1]]),
+        (dict(requests=[unset(body={"b": 2}), unset(body="x", model_id="m")]), [{"b": 2}, "x"]),
+    ],
+)
+def test_expand_requests_keeps_the_order(overrides, bodies):
+    requests = bedrock_many.expand_requests(task(**overrides))
+    assert [params["body"] for params in requests] == bodies
+    assert all(set(params) == {"body", *bedrock_many.REQUEST_OPTIONS} for params in requests)
+
+
+@pytest.mark.parametrize(
+    "requests, source, message",
+    [
+        (
+            [dict(TASK, body={}), dict(TASK, body=42)],
+            "bodies",
+            "bodies[1] (model 'amazon.titan-text-express-v1'): body ",
+        ),
+        ([dict(TASK, body={}, model_id=None)], "requests", "requests[0] has no model_id, and the task sets none"),
+        ([dict(TASK, body={}, model_id="..")], "requests", "requests[0] (model '..'): model_id '..' is not a model id"),
+        ([dict(TASK, body={}), dict(TASK, body={}, accept="a\x00")], "requests", "requests[1] (model 'amazon.titan-"),
+        (
+            [dict(TASK, body={}, guardrail_identifier="gr1")],
+            "requests",
+            "guardrail_identifier and guardrail_version go",
+        ),
+    ],
+)
+def test_prepare_requests_names_the_request_that_cannot_be_sent(requests, source, message):
+    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
+        bedrock_many.prepare_requests(requests, source)
+    assert message in str(excinfo.value)
+    assert str(excinfo.value).startswith(f"{source}[")
+
+
+def test_prepare_requests_encodes_every_body():
+    prepared = bedrock_many.prepare_requests([dict(TASK, body={"a": 1}), dict(TASK, body="[2]")], "bodies")
+    assert [request["body"] for request in prepared] == [b'{"a":1}', b"[2]"]
+
+
+@pytest.mark.parametrize("value, ok", [(0, False), (1, True), (8, True), (64, True), (65, False), (-3, False)])
+def test_check_max_concurrency(value, ok):
+    if ok:
+        bedrock_many.check_max_concurrency(value)
+    else:
+        with pytest.raises(bedrock.BedrockParameterError, match="max_concurrency must be between 1 and 64"):
+            bedrock_many.check_max_concurrency(value)
+
+
+# The concurrency limit.
+
+
+def test_limiter_halves_on_a_busy_answer_and_grows_back_after_successes():
+    limiter = bedrock_many.AdaptiveLimiter(8)
+    tickets = [limiter.acquire() for dummy in range(8)]
+    assert limiter.in_flight == 8
+    limiter.release(tickets[0], busy=True, succeeded=False)
+    assert limiter.limit == 4
+    # Busy answers to requests sent before the cut report the same crowd: no further cut.
+    for ticket in tickets[1:5]:
+        limiter.release(ticket, busy=True, succeeded=False)
+    assert limiter.limit == 4
+    # A busy answer to a request sent after the cut cuts again.
+    limiter.release(limiter.acquire(), busy=True, succeeded=False)
+    assert (limiter.limit, limiter.lowest) == (2, 2)
+    # One more after as many successes in a row as the limit: two at a limit of 2, then three at 3, ...
+    limiter.release(tickets[5], busy=False, succeeded=True)
+    assert limiter.limit == 2
+    limiter.release(tickets[6], busy=False, succeeded=True)
+    assert limiter.limit == 3
+    limiter.release(tickets[7], busy=False, succeeded=True)
+    assert limiter.in_flight == 0
+    limits = []
+    for dummy in range(60):
+        limiter.release(limiter.acquire(), busy=False, succeeded=True)
+        limits.append(limiter.limit)
+    # Up to the maximum and no further, never down without a busy answer.
+    assert limits == sorted(limits) and limits[-1] == 8
+    assert limits.index(4) == 1 and limits.index(5) == 5
+    assert limiter.lowest == 2
+
+
+def test_limiter_never_goes_below_one():
+    limiter = bedrock_many.AdaptiveLimiter(2)
+    for dummy in range(5):
+        limiter.release(limiter.acquire(), busy=True, succeeded=False)
+    assert limiter.limit == 1
+
+
+def test_limiter_errors_neither_cut_nor_grow():
+    limiter = bedrock_many.AdaptiveLimiter(4)
+    limiter.release(limiter.acquire(), busy=True, succeeded=False)
+    for dummy in range(10):
+        limiter.release(limiter.acquire(), busy=False, succeeded=False)
+    assert limiter.limit == 2
+
+
+def test_limiter_holds_requests_beyond_the_limit():
+    limiter = bedrock_many.AdaptiveLimiter(3)
+    peak, lock = [0], threading.Lock()
+
+    def work(dummy):
+        ticket = limiter.acquire()
+        with lock:
+            peak[0] = max(peak[0], limiter.in_flight)
+        time.sleep(0.01)
+        limiter.release(ticket, busy=False, succeeded=True)
+
+    bedrock_many.run_concurrently(work, 30, 10)
+    assert peak[0] == 3
+
+
+def test_run_concurrently_returns_results_in_order_and_runs_them_together():
+    active, peak, lock = [0], [0], threading.Lock()
+
+    def work(index):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        # Later requests finish first.
+        time.sleep(0.002 * (20 - index))
+        with lock:
+            active[0] -= 1
+        return index * 10
+
+    assert bedrock_many.run_concurrently(work, 20, 5) == [index * 10 for index in range(20)]
+    assert peak[0] == 5
+    assert bedrock_many.run_concurrently(work, 0, 5) == []
+
+
+# Sending, against botocore's real service model.
+
+
+def reply(payload=b'{"ok": true}', input_tokens=None):
+    headers = {"content-length": str(len(payload))}
+    if input_tokens is not None:
+        headers.update(
+            {"x-amzn-bedrock-input-token-count": str(input_tokens), "x-amzn-bedrock-output-token-count": "1"}
+        )
+    return {
+        "body": StreamingBody(io.BytesIO(payload), len(payload)),
+        "contentType": "application/json",
+        "ResponseMetadata": {"HTTPHeaders": headers, "RequestId": "r"},
+    }
+
+
+@pytest.fixture(name="stubbed")
+def fixture_stubbed(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    with Stubber(client) as stubber:
+        stubber.sleeps = sleeps
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+def test_invoke_one_retries_busy_answers_and_reports_them_to_the_limiter(stubbed):
+    client, stubber = stubbed
+    params = dict(TASK, body={})
+    request = bedrock.prepare_request(params)
+    stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    stubber.add_client_error("invoke_model", service_error_code="503", http_status_code=503)
+    stubber.add_response("invoke_model", reply(input_tokens=3), expected_params=request)
+    limiter = bedrock_many.AdaptiveLimiter(8)
+    outcome = bedrock_many.invoke_one(client, params, request, limiter)
+    assert outcome.tries == 3 and len(stubber.sleeps) == 2
+    assert outcome.entry["raw_response"] == {"ok": True}
+    assert outcome.entry["invocation_metrics"]["input_token_count"] == 3
+    assert "changed" not in outcome.entry
+    assert (limiter.limit, limiter.in_flight) == (2, 0)
+
+
+def test_invoke_one_describes_an_error_as_a_failed_task_would(stubbed):
+    client, stubber = stubbed
+    params = dict(TASK, body={})
+    stubber.add_client_error(
+        "invoke_model", service_error_code="AccessDeniedException", service_message="no", http_status_code=403
+    )
+    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    assert outcome.tries == 1 and stubber.sleeps == []
+    assert outcome.entry["failed"] is True
+    assert outcome.entry["error"] == {"code": "AccessDeniedException", "message": "no"}
+    assert outcome.entry["response_metadata"]["http_status_code"] == 403
+    assert outcome.entry["msg"].startswith("Failed to invoke Bedrock model 'amazon.titan-text-express-v1': ")
+    assert "AccessDeniedException" in outcome.entry["msg"]
+
+
+def test_invoke_one_fails_a_reply_cut_short(stubbed):
+    client, stubber = stubbed
+    params = dict(TASK, body={})
+    cut = reply(b"")
+    cut["ResponseMetadata"]["HTTPHeaders"] = {"content-type: applic": ""}
+    stubber.add_response("invoke_model", cut)
+    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    assert outcome.entry["failed"] is True and "no Content-Length" in outcome.entry["msg"]
+    assert outcome.tries == 1
+
+
+def test_a_read_timeout_is_never_sent_again(monkeypatch):
+    calls = []
+
+    class TimingOut:
+        def invoke_model(self, **request):
+            calls.append(request)
+            raise botocore.exceptions.ReadTimeoutError(endpoint_url="http://x")
+
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+    params = dict(TASK, body={})
+    outcome = bedrock_many.invoke_one(
+        TimingOut(), params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(1)
+    )
+    assert len(calls) == 1 and outcome.tries == 1
+    assert "the request was not sent again" in outcome.entry["msg"]
+
+
+def test_summarize_and_failure_summary():
+    responses = [
+        {"model_id": "a", "raw_response": {}, "invocation_metrics": {"input_token_count": 3, "output_token_count": 5}},
+        {"model_id": "b", "failed": True, "msg": "m", "error": {"code": "ThrottlingException"}},
+        {"model_id": "c", "raw_response": {}, "invocation_metrics": {"input_token_count": 4}},
+        {"model_id": "d", "failed": True, "msg": "cut short"},
+        {"model_id": "e", "failed": True, "msg": "m", "error": {"code": "AccessDeniedException"}},
+        {"model_id": "f", "failed": True, "msg": "m", "error": {"code": "ValidationException"}},
+    ]
+    assert bedrock_many.summarize(responses, [1, 12, 3, 1, 1, 1], 4) == {
+        "requests": 6,
+        "succeeded": 2,
+        "failed": 4,
+        "retried": 2,
+        "retries": 13,
+        "lowest_concurrency": 4,
+        "input_token_count": 7,
+        "output_token_count": 5,
+    }
+    assert bedrock_many.failure_summary(responses) == (
+        "4 of 6 Bedrock requests failed: #1 (model 'b'): ThrottlingException; #3 (model 'd'): cut short; "
+        "#4 (model 'e'): AccessDeniedException; and 1 more"
+    )
+    assert bedrock_many.failure_summary(responses[:1]) is None
+    assert "input_token_count" not in bedrock_many.summarize([{"model_id": "a"}], [1], 8)

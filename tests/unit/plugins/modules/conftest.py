@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from botocore.stub import Stubber
+
+
+@pytest.fixture(name="stubber")
+def fixture_stubber(monkeypatch):
+    """Every client a module builds is one Stubber-backed client; records how many were built and how."""
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    built = []
+
+    def fake_client(self, service, retry_decorator=None, **kwargs):
+        built.append(service)
+        stub.client_kwargs = kwargs
+        return client if retry_decorator is None else RetryingBotoClientWrapper(client, retry_decorator)
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+    with Stubber(client) as stub:
+        stub.built = built
+        yield stub

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""main() of bedrock_invoke_models run as Ansible runs it, against botocore's Stubber (one request at a time,
+so that the stubbed replies are consumed in order)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from botocore.response import StreamingBody
+
+from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_models
+from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
+
+SECRET = "unit-test-secret-do-not-print"
+
+
+def run_module(capsys, args, check_mode=False):
+    return run_main(bedrock_invoke_models.main, capsys, args, check_mode)
+
+
+def task(**overrides):
+    args = dict(model_id="amazon.titan-text-express-v1", region="us-east-1", access_key="AKIDUNIT", secret_key=SECRET)
+    args["max_concurrency"] = 1
+    args.update(overrides)
+    return args
+
+
+def ok_reply(payload):
+    body = json.dumps(payload).encode()
+    return {
+        "body": StreamingBody(io.BytesIO(body), len(body)),
+        "contentType": "application/json",
+        "ResponseMetadata": {"HTTPHeaders": {"content-length": str(len(body))}},
+    }
+
+
+def test_every_body_is_sent_with_the_task_options_and_answered_in_order(capsys, stubber):
+    for index in range(3):
+        stubber.add_response(
+            "invoke_model",
+            ok_reply({"n": index}),
+            expected_params={
+                "modelId": "amazon.titan-text-express-v1",
+                "body": json.dumps({"inputText": str(index)}, separators=(",", ":")).encode(),
+                "contentType": "application/json",
+                "accept": "application/json",
+                "trace": "ENABLED",
+            },
+        )
+    result = run_module(capsys, task(bodies=[{"inputText": str(index)} for index in range(3)], trace="ENABLED"))
+    assert result["_exit_code"] == 0, result
+    assert [entry["raw_response"] for entry in result["responses"]] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert result["summary"]["succeeded"] == 3 and result["changed"] is True
+    # One client, with room for as many connections as requests in flight.
+    assert stubber.built == ["bedrock-runtime"]
+    assert stubber.client_kwargs["config"]["max_pool_connections"] == 1
+    assert SECRET not in result["_stdout"]
+
+
+def test_a_request_overrides_the_task_options(capsys, stubber):
+    stubber.add_response(
+        "invoke_model",
+        ok_reply({}),
+        expected_params={"modelId": "m.one", "body": b"hi", "contentType": "text/plain", "accept": "application/json"},
+    )
+    stubber.add_response(
+        "invoke_model",
+        ok_reply({}),
+        expected_params={
+            "modelId": "amazon.titan-text-express-v1",
+            "body": b"{}",
+            "contentType": "application/json",
+            "accept": "application/json",
+            "serviceTier": "flex",
+        },
+    )
+    requests = [{"model_id": "m.one", "body": "hi", "content_type": "text/plain"}, {"body": {}, "service_tier": "flex"}]
+    result = run_module(capsys, task(requests=requests))
+    assert result["_exit_code"] == 0, result
+    assert [entry["model_id"] for entry in result["responses"]] == ["m.one", "amazon.titan-text-express-v1"]
+
+
+def test_failures_fail_the_task_and_keep_every_answer(capsys, stubber):
+    stubber.add_response("invoke_model", ok_reply({"ok": 1}))
+    stubber.add_client_error("invoke_model", service_error_code="AccessDeniedException", http_status_code=403)
+    result = run_module(capsys, task(bodies=[{}, {}]))
+    assert result["_exit_code"] == 1
+    assert (
+        result["msg"]
+        == "1 of 2 Bedrock requests failed: #1 (model 'amazon.titan-text-express-v1'): AccessDeniedException"
+    )
+    assert result["responses"][0]["raw_response"] == {"ok": 1}
+    assert result["responses"][1]["error"]["code"] == "AccessDeniedException"
+    assert result["summary"]["failed"] == 1
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (
+            dict(bodies=[{}, 3]),
+            "Invalid request, nothing was sent: bodies[1] (model 'amazon.titan-text-express-v1'): body",
+        ),
+        (dict(model_id=None, requests=[{"body": {}, "model_id": "a.b"}, {"body": {}}]), "requests[1] has no model_id"),
+        (
+            dict(requests=[{"body": {}, "guardrail_identifier": "gr-\u00e9", "guardrail_version": "1"}]),
+            "guardrail_identifier",
+        ),
+        (dict(bodies=[{}], max_concurrency=65), "max_concurrency must be between 1 and 64"),
+        (dict(bodies=[{}], requests=[{"body": {}}]), "mutually exclusive: bodies|requests"),
+        (dict(), "one of the following is required: bodies, requests"),
+    ],
+)
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_invalid_requests_send_nothing(capsys, stubber, overrides, message, check_mode):
+    result = run_module(capsys, task(**overrides), check_mode=check_mode)
+    assert result["_exit_code"] == 1
+    assert message in result["msg"]
+    assert "Traceback" not in result["msg"]
+
+
+def test_check_mode_builds_the_client_and_sends_nothing(capsys, stubber):
+    result = run_module(capsys, task(bodies=[{}, "[]"], model_id="a.b"), check_mode=True)
+    assert result["_exit_code"] == 0, result
+    assert result["responses"] == [{"model_id": "a.b", "raw_response": {}}, {"model_id": "a.b", "raw_response": {}}]
+    assert result["changed"] is True
+    assert stubber.built == ["bedrock-runtime"]
+
+
+def test_an_empty_list_sends_nothing_and_changes_nothing(capsys, stubber):
+    result = run_module(capsys, task(bodies=[]))
+    assert result["_exit_code"] == 0, result
+    assert (result["changed"], result["responses"], result["summary"]["requests"]) == (False, [], 0)
+
+
+def test_a_broken_character_is_replaced_and_warned_about(capsys, stubber):
+    body = b'{"completion": "cut \\ud83d"}'
+    stubber.add_response(
+        "invoke_model",
+        {
+            "body": StreamingBody(io.BytesIO(body), len(body)),
+            "contentType": "application/json",
+            "ResponseMetadata": {"HTTPHeaders": {"content-length": str(len(body))}},
+        },
+    )
+    result = run_module(capsys, task(bodies=[{}]))
+    assert result["_exit_code"] == 0, result
+    assert result["responses"][0]["raw_response"] == {"completion": "cut \ufffd"}
+    output = result["_stdout"] + result["_stderr"]
+    assert output.count("bodies[0] (model 'amazon.titan-text-express-v1'): the reply held 1") == 1
