@@ -18,16 +18,10 @@ from botocore.stub import Stubber
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock_many
 
+# The task's options as Ansible hands them to the module when only model_id is set.
 TASK = dict(
     model_id="amazon.titan-text-express-v1",
-    content_type="application/json",
-    accept="application/json",
-    trace="DISABLED",
-    guardrail_identifier=None,
-    guardrail_version=None,
-    performance_config_latency="standard",
-    service_tier=None,
-    request_metadata=None,
+    **{name: spec.get("default") for name, spec in bedrock.INVOKE_OPTIONS.items()},
 )
 
 
