@@ -24,7 +24,7 @@ description:
     low account quota is met with waiting rather than with a storm of refused requests.
   - A request whose answer does not come within the read timeout is never sent again.
 author:
-  - amazon.ai maintainers
+  - amazon.ai maintainers (@ansible-collections)
 options:
   model_id:
     description:

@@ -8,16 +8,13 @@
 from __future__ import annotations
 
 import io
-import json
 
 import boto3
 import botocore.exceptions
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from botocore.response import StreamingBody
-from botocore.stub import Stubber
 
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_model
