@@ -62,7 +62,12 @@ def expand_requests(task: Dict[str, Any]) -> List[Dict[str, Any]]:
     """One params mapping per request, in order, from the task's bodies or requests."""
     if task.get("requests") is not None:
         return [request_params(task, entry, entry.get("body")) for entry in task["requests"]]
-    return [request_params(task, None, body) for body in task.get("bodies") or []]
+    if task.get("bodies") is None:
+        # Set, but to null (a variable that was empty, say): not the empty list that means "send nothing".
+        raise BedrockParameterError(
+            "bodies or requests must be a list of requests (an empty list sends nothing), not null"
+        )
+    return [request_params(task, None, body) for body in task["bodies"]]
 
 
 def check_max_concurrency(value: int) -> None:

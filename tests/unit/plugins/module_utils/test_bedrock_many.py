@@ -59,6 +59,12 @@ def test_request_params(entry, expected):
     assert params == dict(base, body={"inputText": "hi"}, **expected)
 
 
+@pytest.mark.parametrize("overrides", [dict(), dict(bodies=None), dict(requests=None)])
+def test_expand_requests_refuses_null(overrides):
+    with pytest.raises(bedrock.BedrockParameterError, match="must be a list of requests .*, not null"):
+        bedrock_many.expand_requests(task(**overrides))
+
+
 @pytest.mark.parametrize(
     "overrides, bodies",
     [
