@@ -58,6 +58,11 @@ def request_params(task: Dict[str, Any], entry: Optional[Mapping], body: Any) ->
     return params
 
 
+def request_source(task: Dict[str, Any]) -> str:
+    """The option the requests come from, as messages name them."""
+    return "requests" if task.get("requests") is not None else "bodies"
+
+
 def expand_requests(task: Dict[str, Any]) -> List[Dict[str, Any]]:
     """One params mapping per request, in order, from the task's bodies or requests."""
     if task.get("requests") is not None:
@@ -217,13 +222,13 @@ def summarize(responses: List[Dict[str, Any]], tries: List[int], lowest_concurre
     return summary
 
 
-def failure_summary(responses: List[Dict[str, Any]]) -> Optional[str]:
-    """The task's message when requests failed, naming the first few (None when none failed)."""
+def failure_summary(responses: List[Dict[str, Any]], source: str) -> Optional[str]:
+    """The task's message when requests failed, naming the first few as source[index] (None when none failed)."""
     failed = [(index, entry) for index, entry in enumerate(responses) if entry.get("failed")]
     if not failed:
         return None
     named = [
-        f"#{index} (model {entry['model_id']!r}): {entry.get('error', {}).get('code') or entry['msg']}"
+        f"{source}[{index}] (model {entry['model_id']!r}): {entry.get('error', {}).get('code') or entry['msg']}"
         for index, entry in failed[:FAILURES_NAMED]
     ]
     more = f"; and {len(failed) - FAILURES_NAMED} more" if len(failed) > FAILURES_NAMED else ""
@@ -245,7 +250,7 @@ def invoke_models(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     """
     task = module.params
     check_max_concurrency(task["max_concurrency"])
-    source = "requests" if task.get("requests") is not None else "bodies"
+    source = request_source(task)
     requests = expand_requests(task)
     prepared = prepare_requests(requests, source)
     require_boto3_for(module, *requests)

@@ -298,6 +298,7 @@ from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockPa
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_options
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import failure_summary
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import invoke_models
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import request_source
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
 
@@ -327,7 +328,7 @@ def main():
 
     for warning in warnings:
         module.warn(warning)
-    problem = failure_summary(result["responses"])
+    problem = failure_summary(result["responses"], request_source(module.params))
     if problem:
         module.fail_json(msg=problem, **result)
     module.exit_json(**result)

@@ -305,9 +305,9 @@ def test_summarize_and_failure_summary():
         "input_token_count": 7,
         "output_token_count": 5,
     }
-    assert bedrock_many.failure_summary(responses) == (
-        "4 of 6 Bedrock requests failed: #1 (model 'b'): ThrottlingException; #3 (model 'd'): cut short; "
-        "#4 (model 'e'): AccessDeniedException; and 1 more"
+    assert bedrock_many.failure_summary(responses, "requests") == (
+        "4 of 6 Bedrock requests failed: requests[1] (model 'b'): ThrottlingException; requests[3] (model 'd'): "
+        "cut short; requests[4] (model 'e'): AccessDeniedException; and 1 more"
     )
-    assert bedrock_many.failure_summary(responses[:1]) is None
+    assert bedrock_many.failure_summary(responses[:1], "bodies") is None
     assert "input_token_count" not in bedrock_many.summarize([{"model_id": "a"}], [1], 8)

@@ -93,7 +93,7 @@ def test_failures_fail_the_task_and_keep_every_answer(capsys, stubber):
     assert result["_exit_code"] == 1
     assert (
         result["msg"]
-        == "1 of 2 Bedrock requests failed: #1 (model 'amazon.titan-text-express-v1'): AccessDeniedException"
+        == "1 of 2 Bedrock requests failed: bodies[1] (model 'amazon.titan-text-express-v1'): AccessDeniedException"
     )
     assert result["responses"][0]["raw_response"] == {"ok": 1}
     assert result["responses"][1]["error"]["code"] == "AccessDeniedException"
