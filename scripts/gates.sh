@@ -7,8 +7,9 @@
 #               tests that depend on the target's Python) also on 3.10, 3.12 and 3.13. No ignore files.
 #   units       ansible-test units on 3.10, 3.11, 3.12 and 3.13.
 #   lint        ansible-lint, production profile, strict, offline.
-#   docs        (re)write docs/ from the modules' own documentation (what `make docs` runs).
-#   docs-check  docs/ is what `docs` would write, and antsibull-docs lint-collection-docs --plugin-docs passes.
+#   docs        (re)write docs/<fqcn>_module.rst for every module with antsibull-docs (what `make docs` runs).
+#   docs-check  docs/ is what `docs` would write, byte for byte, docutils finds nothing to report in it, and
+#               antsibull-docs lint-collection-docs --plugin-docs passes.
 #   changelog   antsibull-changelog lint (fragments, changelog.yaml); CHANGELOG.rst is what changelog.yaml gives.
 #   galaxy      ansible-galaxy collection build; the tarball installs into an empty collections path and
 #               ansible-doc shows its module; galaxy-importer (Galaxy's own checks) reports no ERROR or WARNING.
@@ -183,14 +184,45 @@ gate_lint() {
   (cd "$TREE" && ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS ansible-lint --offline --profile production --strict --nocolor)
 }
 
+# docs/<fqcn>_module.rst for every module in plugins/modules, written by antsibull-docs into the directory $1
+# (emptied first) and checked with docutils, which must report nothing: a construct it cannot parse would show
+# as raw text on GitHub and Galaxy. The output is byte-stable for a given antsibull-docs (pinned in
+# test-requirements.txt) and amazon.aws (whose doc fragments the pages include).
 render_docs() {
   lay_out_tree
-  python "$GATES_DIR/render_module_doc.py" --collections-path "$COLLECTIONS" --collection "$COLLECTION" \
-    --output-dir "$ROOT/docs" "$@"
+  local out=$1 module page modules=()
+  for module in "$TREE"/plugins/modules/*.py; do
+    module=$(basename "$module" .py)
+    [ "$module" = __init__ ] || modules+=("$module")
+  done
+  [ ${#modules[@]} -gt 0 ] || die "no modules in plugins/modules"
+  rm -rf "$out"
+  mkdir -p "$out"
+  for module in "${modules[@]}"; do
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+      antsibull-docs plugin --plugin-type module --output-format simplified-rst --no-add-antsibull-docs-version \
+      --fail-on-error --dest-dir "$out" "$COLLECTION.$module"
+    page=$out/$COLLECTION.${module}_module.rst
+    [ -s "$page" ] || die "antsibull-docs wrote no $(basename "$page")"
+    python -m docutils --report=warning --halt=warning "$page" /dev/null ||
+      die "docutils reports problems in the generated $(basename "$page") (above)"
+  done
 }
 
+# The pages docs/ holds (docs/benchmarks.md comes from make bench, not from here).
+committed_pages() { find "$ROOT/docs" -maxdepth 1 -name '*_module.rst' -printf '%f\n' 2>/dev/null | sort; }
+
 gate_docs() {
-  render_docs
+  local generated=$WORK/docs page
+  render_docs "$generated"
+  mkdir -p "$ROOT/docs"
+  for page in $(committed_pages); do
+    [ -e "$generated/$page" ] || { rm "$ROOT/docs/$page" && say "removed docs/$page (no such module any more)"; }
+  done
+  for page in "$generated"/*_module.rst; do
+    cp "$page" "$ROOT/docs/"
+    say "wrote docs/$(basename "$page")"
+  done
 }
 
 gate_docs_check() {
@@ -204,7 +236,26 @@ gate_docs_check() {
     antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs dependent \
     --disallow-unknown-collection-refs .)
   say "antsibull-docs lint-collection-docs: no problems."
-  render_docs --check
+
+  # docs/ must be exactly what antsibull-docs writes now: no page missing, none left over, none edited.
+  local generated=$WORK/docs page stale=0
+  render_docs "$generated"
+  for page in $(committed_pages); do
+    [ -e "$generated/$page" ] || { say "docs/$page: no module has this page any more"; stale=1; }
+  done
+  for page in "$generated"/*_module.rst; do
+    page=$(basename "$page")
+    if [ ! -e "$ROOT/docs/$page" ]; then
+      say "docs/$page: missing"
+      stale=1
+    elif ! cmp -s "$ROOT/docs/$page" "$generated/$page"; then
+      diff -u --label "docs/$page (committed)" --label "docs/$page (generated)" "$ROOT/docs/$page" \
+        "$generated/$page" | head -80 || true
+      stale=1
+    fi
+  done
+  [ "$stale" = 0 ] || die "docs/ is not what antsibull-docs generates: run 'make docs' and commit the result; never edit docs/ by hand"
+  say "docs/ is what antsibull-docs generates ($(cd "$generated" && echo *_module.rst))."
 }
 
 gate_changelog() {
