@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The gates an Ansible collection is judged by, each failing on any problem, nothing ignored:
 #
-#   scripts/gates.sh [all|sanity|units|lint|docs|docs-check|changelog|galaxy]...
+#   scripts/gates.sh [all|format|sanity|units|lint|docs|docs-check|changelog|galaxy]...
 #
+#   format      black and isort in check mode over plugins, tests and scripts (`make format` fixes what they
+#               report), and yamllint --strict over the collection's YAML (.yamllint).
 #   sanity      ansible-test sanity, every test, on the controller Python 3.11; compile and import (the only
 #               tests that depend on the target's Python) also on 3.10, 3.12 and 3.13. No ignore files.
 #   units       ansible-test units on 3.10, 3.11, 3.12 and 3.13.
@@ -13,7 +15,7 @@
 #   changelog   antsibull-changelog lint (fragments, changelog.yaml); CHANGELOG.rst is what changelog.yaml gives.
 #   galaxy      ansible-galaxy collection build; the tarball installs into an empty collections path and
 #               ansible-doc shows its module; galaxy-importer (Galaxy's own checks) reports no ERROR or WARNING.
-#   all         all of them but docs, the quick ones first (docs-check changelog lint galaxy sanity units), each
+#   all         all of them but docs, the quick ones first (format docs-check changelog lint galaxy sanity units), each
 #               to the end even when one fails, then a summary with each gate's time (the default).
 #
 # Needs the venv that `make venv` builds ($ROOT/.venv, from test-requirements.txt) and Pythons 3.10 to 3.13
@@ -32,7 +34,7 @@ TREE=$COLLECTIONS/ansible_collections/amazon/ai
 COLLECTION=amazon.ai
 CONTROLLER_VERSION=3.11
 TARGET_VERSIONS=(3.10 3.11 3.12 3.13)
-ALL_GATES=(docs-check changelog lint galaxy sanity units)
+ALL_GATES=(format docs-check changelog lint galaxy sanity units)
 
 declare -A PYTHON=()
 
@@ -177,6 +179,17 @@ gate_units() {
   local args
   python_args venv/ args
   ansible_test units "${args[@]}"
+}
+
+gate_format() {
+  lay_out_tree
+  # Each tool runs to the end, so that one run shows everything to fix.
+  local failed=()
+  (cd "$TREE" && black --check --diff --quiet plugins tests scripts) || failed+=(black)
+  (cd "$TREE" && isort --check-only --diff --quiet plugins tests scripts) || failed+=(isort)
+  (cd "$TREE" && yamllint --strict .) || failed+=(yamllint)
+  [ ${#failed[@]} = 0 ] || die "problems found by: ${failed[*]} (above); 'make format' fixes black's and isort's"
+  say "black, isort and yamllint: no problems."
 }
 
 gate_lint() {
@@ -337,6 +350,7 @@ gate_galaxy() {
 run_gate() {
   local gate=$1
   case $gate in
+    format) gate_format ;;
     sanity) gate_sanity ;;
     units) gate_units ;;
     lint) gate_lint ;;
@@ -344,7 +358,7 @@ run_gate() {
     docs-check) gate_docs_check ;;
     changelog) gate_changelog ;;
     galaxy) gate_galaxy ;;
-    *) die "unknown gate: $gate (use all, sanity, units, lint, docs, docs-check, changelog or galaxy)" ;;
+    *) die "unknown gate: $gate (use all, format, sanity, units, lint, docs, docs-check, changelog or galaxy)" ;;
   esac
 }
 

@@ -20,7 +20,8 @@ import time
 import types
 import uuid
 import zlib
-from typing import Any, Iterator
+from typing import Any
+from typing import Iterator
 
 import boto3
 import botocore.exceptions
