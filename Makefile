@@ -7,7 +7,7 @@ VENV := .venv
 
 help:
 	@echo "make demo   - run examples/bedrock_demo.yml against a local Bedrock endpoint (AWS_URL unset: see README)"
-	@echo "make test   - the whole test suite: unit, endpoint, integration, sanity, lint, docs, changelog, galaxy"
+	@echo "make test   - the whole test suite: unit, endpoint, integration, ansible-runner, format, sanity, lint, docs, changelog, galaxy, ee"
 	@echo "make bench  - measure per-call cost and fan-out against the local endpoint; writes docs/benchmarks.md"
 	@echo "make unit | integration | gates | docs | format | clean"
 

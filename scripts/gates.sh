@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # The gates an Ansible collection is judged by, each failing on any problem, nothing ignored:
 #
-#   scripts/gates.sh [all|sanity|units|lint|docs|docs-check|changelog|galaxy]...
+#   scripts/gates.sh [all|format|sanity|units|lint|docs|docs-check|changelog|galaxy|ee]...
 #
+#   format      black and isort in check mode over plugins, tests and scripts (`make format` fixes what they
+#               report), and yamllint --strict over the collection's YAML (.yamllint).
 #   sanity      ansible-test sanity, every test, on the controller Python 3.11; compile and import (the only
 #               tests that depend on the target's Python) also on 3.10, 3.12 and 3.13. No ignore files.
 #   units       ansible-test units on 3.10, 3.11, 3.12 and 3.13.
 #   lint        ansible-lint, production profile, strict, offline.
-#   docs        (re)write docs/ from the modules' own documentation (what `make docs` runs).
-#   docs-check  docs/ is what `docs` would write, and antsibull-docs lint-collection-docs --plugin-docs passes.
+#   docs        (re)write docs/<fqcn>_module.rst for every module with antsibull-docs (what `make docs` runs).
+#   docs-check  docs/ is what `docs` would write, byte for byte, docutils finds nothing to report in it, and
+#               antsibull-docs lint-collection-docs --plugin-docs passes.
 #   changelog   antsibull-changelog lint (fragments, changelog.yaml); CHANGELOG.rst is what changelog.yaml gives.
 #   galaxy      ansible-galaxy collection build; the tarball installs into an empty collections path and
 #               ansible-doc shows its module; galaxy-importer (Galaxy's own checks) reports no ERROR or WARNING.
-#   all         all of them but docs, the quick ones first (docs-check changelog lint galaxy sanity units), each
-#               to the end even when one fails, then a summary with each gate's time (the default).
+#   ee          execution environments: ansible-builder introspect on the installed tarball lists exactly
+#               requirements.txt (and no system package), and ansible-builder create accepts
+#               examples/execution-environment.yml and writes its build context (no container engine needed).
+#   all         all of them but docs, the quick ones first (format docs-check changelog lint galaxy ee sanity
+#               units), each to the end even when one fails, then a summary with each gate's time (the default).
 #
 # Needs the venv that `make venv` builds ($ROOT/.venv, from test-requirements.txt) and Pythons 3.10 to 3.13
 # (found on PATH or under pyenv, or named by GATES_PYTHON_3_10 and so on). Everything else it installs itself,
@@ -31,7 +37,7 @@ TREE=$COLLECTIONS/ansible_collections/amazon/ai
 COLLECTION=amazon.ai
 CONTROLLER_VERSION=3.11
 TARGET_VERSIONS=(3.10 3.11 3.12 3.13)
-ALL_GATES=(docs-check changelog lint galaxy sanity units)
+ALL_GATES=(format docs-check changelog lint galaxy ee sanity units)
 
 declare -A PYTHON=()
 
@@ -178,19 +184,61 @@ gate_units() {
   ansible_test units "${args[@]}"
 }
 
+gate_format() {
+  lay_out_tree
+  # Each tool runs to the end, so that one run shows everything to fix.
+  local failed=()
+  (cd "$TREE" && black --check --diff --quiet plugins tests scripts) || failed+=(black)
+  (cd "$TREE" && isort --check-only --diff --quiet plugins tests scripts) || failed+=(isort)
+  (cd "$TREE" && yamllint --strict .) || failed+=(yamllint)
+  [ ${#failed[@]} = 0 ] || die "problems found by: ${failed[*]} (above); 'make format' fixes black's and isort's"
+  say "black, isort and yamllint: no problems."
+}
+
 gate_lint() {
   lay_out_tree
   (cd "$TREE" && ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS ansible-lint --offline --profile production --strict --nocolor)
 }
 
+# docs/<fqcn>_module.rst for every module in plugins/modules, written by antsibull-docs into the directory $1
+# (emptied first) and checked with docutils, which must report nothing: a construct it cannot parse would show
+# as raw text on GitHub and Galaxy. The output is byte-stable for a given antsibull-docs (pinned in
+# test-requirements.txt) and amazon.aws (whose doc fragments the pages include).
 render_docs() {
   lay_out_tree
-  python "$GATES_DIR/render_module_doc.py" --collections-path "$COLLECTIONS" --collection "$COLLECTION" \
-    --output-dir "$ROOT/docs" "$@"
+  local out=$1 module page modules=()
+  for module in "$TREE"/plugins/modules/*.py; do
+    module=$(basename "$module" .py)
+    [ "$module" = __init__ ] || modules+=("$module")
+  done
+  [ ${#modules[@]} -gt 0 ] || die "no modules in plugins/modules"
+  rm -rf "$out"
+  mkdir -p "$out"
+  for module in "${modules[@]}"; do
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+      antsibull-docs plugin --plugin-type module --output-format simplified-rst --no-add-antsibull-docs-version \
+      --fail-on-error --dest-dir "$out" "$COLLECTION.$module"
+    page=$out/$COLLECTION.${module}_module.rst
+    [ -s "$page" ] || die "antsibull-docs wrote no $(basename "$page")"
+    python -m docutils --report=warning --halt=warning "$page" /dev/null ||
+      die "docutils reports problems in the generated $(basename "$page") (above)"
+  done
 }
 
+# The pages docs/ holds (docs/benchmarks.md comes from make bench, not from here).
+committed_pages() { find "$ROOT/docs" -maxdepth 1 -name '*_module.rst' -printf '%f\n' 2>/dev/null | sort; }
+
 gate_docs() {
-  render_docs
+  local generated=$WORK/docs page
+  render_docs "$generated"
+  mkdir -p "$ROOT/docs"
+  for page in $(committed_pages); do
+    [ -e "$generated/$page" ] || { rm "$ROOT/docs/$page" && say "removed docs/$page (no such module any more)"; }
+  done
+  for page in "$generated"/*_module.rst; do
+    cp "$page" "$ROOT/docs/"
+    say "wrote docs/$(basename "$page")"
+  done
 }
 
 gate_docs_check() {
@@ -204,7 +252,26 @@ gate_docs_check() {
     antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs dependent \
     --disallow-unknown-collection-refs .)
   say "antsibull-docs lint-collection-docs: no problems."
-  render_docs --check
+
+  # docs/ must be exactly what antsibull-docs writes now: no page missing, none left over, none edited.
+  local generated=$WORK/docs page stale=0
+  render_docs "$generated"
+  for page in $(committed_pages); do
+    [ -e "$generated/$page" ] || { say "docs/$page: no module has this page any more"; stale=1; }
+  done
+  for page in "$generated"/*_module.rst; do
+    page=$(basename "$page")
+    if [ ! -e "$ROOT/docs/$page" ]; then
+      say "docs/$page: missing"
+      stale=1
+    elif ! cmp -s "$ROOT/docs/$page" "$generated/$page"; then
+      diff -u --label "docs/$page (committed)" --label "docs/$page (generated)" "$ROOT/docs/$page" \
+        "$generated/$page" | head -80 || true
+      stale=1
+    fi
+  done
+  [ "$stale" = 0 ] || die "docs/ is not what antsibull-docs generates: run 'make docs' and commit the result; never edit docs/ by hand"
+  say "docs/ is what antsibull-docs generates ($(cd "$generated" && echo *_module.rst))."
 }
 
 gate_changelog() {
@@ -226,13 +293,23 @@ gate_changelog() {
   say "CHANGELOG.rst is what changelogs/changelog.yaml gives."
 }
 
+# Builds the collection's tarball into $1/dist (setting TARBALL) and installs it, alone (no amazon.aws), into
+# the empty collections path $1/installed.
+build_and_install() {
+  local dir=$1
+  rm -rf "$dir/dist" "$dir/installed"
+  mkdir -p "$dir/dist"
+  (cd "$TREE" && ansible-galaxy collection build --output-path "$dir/dist" .)
+  TARBALL=$(ls "$dir"/dist/amazon-ai-*.tar.gz)
+  ANSIBLE_COLLECTIONS_PATH=$dir/installed ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+    ansible-galaxy collection install --no-deps -p "$dir/installed" "$TARBALL"
+}
+
 gate_galaxy() {
   lay_out_tree
-  local dist=$WORK/dist installed=$WORK/installed tarball aws log
-  rm -rf "$dist" "$installed"
-  mkdir -p "$dist"
-  (cd "$TREE" && ansible-galaxy collection build --output-path "$dist" .)
-  tarball=$(ls "$dist"/amazon-ai-*.tar.gz)
+  local installed=$WORK/installed tarball aws log
+  build_and_install "$WORK"
+  tarball=$TARBALL
 
   # Nothing but the collection in the tarball (galaxy.yml's build_ignore).
   local junk
@@ -241,8 +318,6 @@ gate_galaxy() {
 
   # Installed into an empty collections path, beside amazon.aws only, ansible-doc shows the module.
   aws=$(cd "$COLLECTIONS/ansible_collections/amazon/aws" && pwd -P)
-  ANSIBLE_COLLECTIONS_PATH=$installed ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-    ansible-galaxy collection install --no-deps -p "$installed" "$tarball"
   ln -sfn "$aws" "$installed/ansible_collections/amazon/aws"
   local module doc_out doc_err
   for module in $(tar -tzf "$tarball" | sed -n 's|^plugins/modules/\([a-z0-9_]*\)\.py$|\1|p'); do
@@ -283,9 +358,40 @@ gate_galaxy() {
   fi
 }
 
+gate_ee() {
+  lay_out_tree
+  local ee=$WORK/ee file files
+  build_and_install "$ee"
+  # ansible-builder reads these from the installed collection, so they must be in the tarball.
+  files=$(tar -tzf "$TARBALL")
+  for file in meta/execution-environment.yml requirements.txt bindep.txt; do
+    grep -qx "$file" <<<"$files" || die "$file is not in the tarball (galaxy.yml's build_ignore?)"
+  done
+
+  # What an EE build installs for this collection: ansible-builder introspect over the installed tarball, as the
+  # build runs it over the collections it installs, must list exactly requirements.txt, and no system package.
+  ansible-builder introspect --sanitize "$ee/installed" >"$ee/introspect.yml"
+  cat "$ee/introspect.yml"
+  python "$GATES_DIR/check_ee.py" introspect "$TREE/requirements.txt" "$ee/introspect.yml" ||
+    die "ansible-builder introspect does not list exactly the runtime requirements (meta/execution-environment.yml)"
+
+  # The example EE: ansible-builder accepts it and writes its build context (building the image needs podman or
+  # docker, which CI does not have), and it pins the ansible-core and ansible-runner the tests run with.
+  rm -rf "$ee/context"
+  ansible-builder create -f "$TREE/examples/execution-environment.yml" --context "$ee/context" \
+    --output-filename Containerfile
+  [ -s "$ee/context/Containerfile" ] || die "ansible-builder create wrote no Containerfile"
+  grep -qx -- "- name: $COLLECTION" "$ee/context/_build/requirements.yml" ||
+    die "the build context does not install $COLLECTION (_build/requirements.yml)"
+  (cd "$TREE" && python "$GATES_DIR/check_ee.py" pins examples/execution-environment.yml) ||
+    die "examples/execution-environment.yml pins other versions than the tests use"
+  say "ansible-builder create: the build context for examples/execution-environment.yml is in ${ee#"$ROOT"/}/context."
+}
+
 run_gate() {
   local gate=$1
   case $gate in
+    format) gate_format ;;
     sanity) gate_sanity ;;
     units) gate_units ;;
     lint) gate_lint ;;
@@ -293,7 +399,8 @@ run_gate() {
     docs-check) gate_docs_check ;;
     changelog) gate_changelog ;;
     galaxy) gate_galaxy ;;
-    *) die "unknown gate: $gate (use all, sanity, units, lint, docs, docs-check, changelog or galaxy)" ;;
+    ee) gate_ee ;;
+    *) die "unknown gate: $gate (use all, format, sanity, units, lint, docs, docs-check, changelog, galaxy or ee)" ;;
   esac
 }
 

@@ -25,7 +25,12 @@ for stage in "${stages[@]}"; do
         "$collections/ansible_collections/amazon/ai/scripts/bench"
       ;;
     integration)
-      tests/integration/targets/bedrock_invoke_model/runme.sh
+      # The playbook tests, then the demo and a failing playbook run as AWX and the automation controller run a
+      # job (ansible-runner, credentials injected as environment variables); both run, either failing fails.
+      rc=0
+      tests/integration/targets/bedrock_invoke_model/runme.sh || rc=1
+      python tests/integration/runner/run_as_controller.py || rc=1
+      [ "$rc" = 0 ]
       ;;
     gates)
       scripts/gates.sh all

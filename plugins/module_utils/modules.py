@@ -14,7 +14,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 AMAZON_AI_COLLECTION_NAME = "amazon.ai"
 # Kept equal to galaxy.yml's version; a unit test compares the two.
-AMAZON_AI_COLLECTION_VERSION = "1.0.0"
+AMAZON_AI_COLLECTION_VERSION = "1.1.0"
 
 
 class AnsibleAmazonAIModule(AnsibleAWSModule):

@@ -27,7 +27,7 @@ def test_clients_name_the_collection_in_their_user_agent():
     with patch_module_args(args):
         module = modules.AnsibleAmazonAIModule(argument_spec={})
     client = module.client("bedrock-runtime")
-    assert "amazon.ai/1.0.0" in client.meta.config.user_agent
+    assert f"amazon.ai/{modules.AMAZON_AI_COLLECTION_VERSION}" in client.meta.config.user_agent
     assert "amazon.aws/" not in client.meta.config.user_agent
 
 
