@@ -21,7 +21,8 @@ ANSIBLE_COLLECTIONS_PATH=$(scripts/collection_tree.sh)
 work=$root/build/bench
 rm -rf "$work"
 mkdir -p "$work"
-python tests/support/bedrock_endpoint.py --port 0 --port-file "$work/port" >"$work/endpoint.log" 2>&1 &
+# The fake, with the two socket settings that a benchmark of many requests in flight needs (see endpoint.py).
+python scripts/bench/endpoint.py --port 0 --port-file "$work/port" >"$work/endpoint.log" 2>&1 &
 endpoint=$!
 trap 'kill "$endpoint" 2>/dev/null; wait "$endpoint" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
