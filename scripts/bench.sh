@@ -4,10 +4,10 @@
 # docs/benchmarks.md. A benchmark, not a test: it fails only when a measurement cannot be taken, never because a
 # number misses its goal.
 #
-#   scripts/bench.sh            BENCH_ROUNDS=N (default 3) rounds, about 3 minutes each on 2 cores, and the
-#                               100-prompt comparison of amazon.ai.bedrock_invoke_models once (about 7 minutes)
+#   scripts/bench.sh            BENCH_ROUNDS=N (default 3) rounds, about 4 minutes each on 2 cores, then the
+#                               100-prompt comparison of amazon.ai.bedrock_invoke_models once (about 6 minutes)
 #   BENCH_ONLY=many scripts/bench.sh
-#                               only the many-prompts part (about 8 minutes); its report goes to
+#                               only the many-prompts part (about 7 minutes); its report goes to
 #                               build/bench/benchmarks.md and docs/benchmarks.md is left alone
 #
 # Needs the venv that `make venv` builds. Nothing leaves the machine: the module, the bare boto3 calls and the

@@ -55,6 +55,7 @@ class InFlight:
         self._lock = threading.Lock()
         self.now = 0
         self.peak = 0
+        self.calls = 0
         self._since = 0.0
         self._area = 0.0  # in-flight calls times seconds
         self._busy = 0.0  # seconds with at least one call under way
@@ -68,6 +69,7 @@ class InFlight:
             self._since = now
             self.now += by
             self.peak = max(self.peak, self.now)
+            self.calls += by > 0
 
     def wrap(self, owner: Any, name: str) -> None:
         original = getattr(owner, name)
@@ -83,7 +85,14 @@ class InFlight:
         setattr(owner, name, counted)
 
     def report(self) -> Dict[str, float]:
-        return {"peak": self.peak, "mean": self._area / self._busy if self._busy else 0.0, "busy": self._busy}
+        return {
+            "peak": self.peak,
+            "mean": self._area / self._busy if self._busy else 0.0,
+            "busy": self._busy,
+            "calls": self.calls,
+            # From a call's start to its answer, on average: the in-flight area shared among the calls.
+            "call_seconds": self._area / self.calls if self.calls else 0.0,
+        }
 
 
 class Clock:

@@ -281,3 +281,16 @@ def test_many_only_report_has_the_many_part_alone(tmp_path):
     assert "## One call per task" not in report
     assert report.count("| **PASS** |") == 4
     assert "the section below" not in report
+
+
+def test_in_flight_counts_the_calls_under_way(monkeypatch):
+    spec = importlib.util.spec_from_file_location("bench_phases", os.path.join(os.path.dirname(__file__), "phases.py"))
+    phases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(phases)
+    clock = iter([0.0, 0.0, 1.0, 2.0, 5.0, 5.5])
+    monkeypatch.setattr(phases.time, "perf_counter", lambda: next(clock))
+    in_flight = phases.InFlight()
+    # Two calls start at 0 s and end at 1 s and 2 s; a third runs alone from 5 to 5.5 s.
+    for change in (1, 1, -1, -1, 1, -1):
+        in_flight._change(change)  # pylint: disable=protected-access
+    assert in_flight.report() == {"peak": 2, "mean": 3.5 / 2.5, "busy": 2.5, "calls": 3, "call_seconds": 3.5 / 3}
