@@ -294,3 +294,20 @@ def test_in_flight_counts_the_calls_under_way(monkeypatch):
     for change in (1, 1, -1, -1, 1, -1):
         in_flight._change(change)  # pylint: disable=protected-access
     assert in_flight.report() == {"peak": 2, "mean": 3.5 / 2.5, "busy": 2.5, "calls": 3, "call_seconds": 3.5 / 3}
+
+
+@pytest.mark.parametrize(
+    "value, goal, decimals, shown",
+    [
+        (3.4, 3.0, 1, "3.4"),
+        (2.997, 3.0, 1, "2.997"),  # "3.0" would read as met
+        (3.04, 3.0, 1, "3.04"),
+        (3.0, 3.0, 1, "3.0"),
+        (18.24, 15.0, 1, "18.2"),
+        (1.999, 2.0, 2, "1.999"),
+        (5.0004, 5.0, 2, "5.0004"),
+        (1.22, 2.0, 2, "1.22"),
+    ],
+)
+def test_against_goal_never_reads_as_the_goal_it_misses(value, goal, decimals, shown):
+    assert bench_run.against_goal(value, goal, decimals) == shown
