@@ -519,7 +519,7 @@ def keepalive_request_time(model_id: str, count: int) -> float:
     connection = http.client.HTTPConnection(*_endpoint(), timeout=PROCESS_TIMEOUT)
     times = []
     try:
-        for _ in range(count + 1):
+        for number in range(count + 1):  # the first opens the connection
             started = time.perf_counter()
             _invoke(connection, model_id)
             times.append(time.perf_counter() - started)
