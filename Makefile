@@ -8,7 +8,7 @@ VENV := .venv
 help:
 	@echo "make demo   - run examples/bedrock_demo.yml against a local Bedrock endpoint (AWS_URL unset: see README)"
 	@echo "make test   - the whole test suite: unit, endpoint, integration, ansible-runner, format, sanity, lint, docs, changelog, galaxy, ee"
-	@echo "make bench  - measure per-call cost and fan-out against the local endpoint; writes docs/benchmarks.md"
+	@echo "make bench  - measure per-call cost, fan-out and many prompts in one task (bedrock_invoke_models); writes docs/benchmarks.md"
 	@echo "make unit | integration | gates | docs | format | clean"
 
 $(VENV)/.installed: requirements.txt test-requirements.txt
