@@ -67,6 +67,9 @@ options:
     type: dict
     version_added: 1.1.0
 notes:
+  - The connection options (O(region), O(profile), O(endpoint_url), credentials, ...) are also taken from
+    C(module_defaults) set for C(group/amazon.aws.aws) or C(group/aws), as for the amazon.aws modules, unless the
+    task, the module's own C(module_defaults) or C(group/amazon.ai.aws) set them.
   - O(content_type), O(accept), O(guardrail_identifier) and O(guardrail_version) are sent as HTTP headers, so
     they must be visible ASCII characters; other values fail the task before anything is sent.
 """

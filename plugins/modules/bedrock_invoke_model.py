@@ -44,9 +44,6 @@ options:
 notes:
   - Invoking a model is reported as a change, as it runs (and bills) an inference.
   - In check mode nothing is sent to Bedrock; the options are still checked and O(body) is still serialized.
-  - The connection options (O(region), O(profile), O(endpoint_url), credentials, ...) are also taken from
-    C(module_defaults) set for C(group/amazon.aws.aws) or C(group/aws), as for the amazon.aws modules, unless the
-    task, the module's own C(module_defaults) or C(group/amazon.ai.aws) set them.
 extends_documentation_fragment:
   - amazon.ai.bedrock
   - amazon.aws.common.modules

@@ -99,8 +99,6 @@ notes:
     answer, so C(ignore_errors) or C(failed_when) lose nothing.
   - For thousands of prompts that need no answer within the play, Bedrock's batch inference (JSONL files in S3)
     is cheaper per token.
-  - The connection options are also taken from C(module_defaults) for C(group/amazon.aws.aws) or
-    C(group/aws), as for M(amazon.ai.bedrock_invoke_model).
 extends_documentation_fragment:
   - amazon.ai.bedrock
   - amazon.aws.common.modules
