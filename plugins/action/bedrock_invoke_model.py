@@ -18,6 +18,7 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
+from typing import Tuple
 
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
@@ -75,6 +76,27 @@ def missing_connection_options(args: Dict[str, Any], defaults: Dict[str, Any]) -
     return missing
 
 
+def _kind(value: Any) -> str:
+    # Ansible hands templated values over as its own subclasses of str, dict, ..., named for users by their base.
+    for base, name in ((str, "a string"), (Mapping, "a mapping"), (bool, "a boolean"), ((int, float), "a number")):
+        if isinstance(value, base):
+            return name
+    return type(value).__name__
+
+
+def not_a_list(args: Dict[str, Any], names: Tuple[str, ...]) -> Optional[str]:
+    """Why an option of names that lists requests cannot be used, if it is set to anything but a list (or null).
+
+    Checked here because Ansible turns a string given for a list option into a list by splitting it at its
+    commas, which for request bodies would send requests nobody wrote.
+    """
+    for name in names:
+        value = args.get(name)
+        if value is not None and not isinstance(value, list):
+            return f"{name} must be a list with one entry per request, not {_kind(value)}: {str(value)!r:.80}"
+    return None
+
+
 def non_string_keys(args: Dict[str, Any]) -> Optional[str]:
     """Why request_metadata (of the task, or of an entry of requests) cannot be sent, if its keys are not strings.
 
@@ -100,10 +122,12 @@ def non_string_keys(args: Dict[str, Any]) -> Optional[str]:
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = True
+    # The module's options that list one entry per request.
+    request_lists: Tuple[str, ...] = ()
 
     def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)
-        problem = non_string_keys(self._task.args)
+        problem = not_a_list(self._task.args, self.request_lists) or non_string_keys(self._task.args)
         if problem:
             return merge_hash(result, {"failed": True, "msg": problem})
         missing = missing_connection_options(self._task.args, aws_group_defaults(self._task.module_defaults))

@@ -15,3 +15,5 @@ from ansible_collections.amazon.ai.plugins.action.bedrock_invoke_model import Ac
 
 class ActionModule(InvokeModelAction):
     """Fills in the connection options from the AWS groups' module_defaults, then runs the module."""
+
+    request_lists = ("bodies", "requests")

@@ -38,6 +38,7 @@ options:
       - The request bodies, one request each, sent with the task's options.
       - Each is encoded by O(content_type) as O(amazon.ai.bedrock_invoke_model#module:body) is.
       - Exactly one of O(bodies) and O(requests) is required. An empty list sends nothing.
+      - Must be a list; a string is refused rather than split at its commas, as Ansible would split it.
     type: list
     elements: raw
   requests:

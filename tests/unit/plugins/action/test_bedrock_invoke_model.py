@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 from ansible_collections.amazon.ai.plugins.action import bedrock_invoke_model as action
+from ansible_collections.amazon.ai.plugins.action import bedrock_invoke_models as many_action
 
 
 def test_connection_options_match_amazon_aws():
@@ -83,3 +84,31 @@ def test_missing_connection_options(args, defaults, expected):
 )
 def test_non_string_keys(args, problem):
     assert action.non_string_keys(args) == problem
+
+
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        ({}, None),
+        ({"bodies": None, "requests": None}, None),
+        ({"bodies": []}, None),
+        ({"bodies": ["hello, world"]}, None),
+        ({"requests": [{"body": {}}]}, None),
+        # Ansible would split a string at its commas into several requests.
+        ({"bodies": "hello, world"}, "bodies must be a list with one entry per request, not a string: 'hello, world'"),
+        ({"bodies": 5}, "bodies must be a list with one entry per request, not a number: '5'"),
+        ({"bodies": True}, "bodies must be a list with one entry per request, not a boolean: 'True'"),
+        (
+            {"requests": {"body": {}}},
+            "requests must be a list with one entry per request, not a mapping: \"{'body': {}}\"",
+        ),
+        ({"bodies": "x" * 200}, "bodies must be a list with one entry per request, not a string: '" + "x" * 79),
+    ],
+)
+def test_not_a_list(args, problem):
+    assert action.not_a_list(args, ("bodies", "requests")) == problem
+
+
+def test_only_the_many_module_checks_request_lists():
+    assert action.ActionModule.request_lists == ()
+    assert many_action.ActionModule.request_lists == ("bodies", "requests")
