@@ -14,6 +14,9 @@ import botocore.exceptions
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock_many
@@ -150,6 +153,31 @@ def test_limiter_halves_on_a_busy_answer_and_grows_back_after_successes():
     assert limits == sorted(limits) and limits[-1] == 8
     assert limits.index(4) == 1 and limits.index(5) == 5
     assert limiter.lowest == 2
+
+
+# Each step: take a slot (when one is free), or give one back reporting a busy answer, a success or an error.
+limiter_steps = st.lists(st.sampled_from(["acquire", "busy", "success", "error"]), max_size=200)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(maximum=st.integers(min_value=1, max_value=64), steps=limiter_steps)
+def test_limiter_stays_within_its_bounds_whatever_happens(maximum, steps):
+    limiter = bedrock_many.AdaptiveLimiter(maximum)
+    held = []
+    for step in steps:
+        if step == "acquire":
+            if limiter.in_flight < limiter.limit:
+                held.append(limiter.acquire())
+        elif held:
+            limiter.release(held.pop(0), busy=step == "busy", succeeded=step == "success")
+        assert 1 <= limiter.lowest <= limiter.limit <= maximum
+        assert limiter.in_flight == len(held)
+    # With nothing more refused, the limit climbs back to the maximum.
+    while held:
+        limiter.release(held.pop(), busy=False, succeeded=True)
+    for dummy in range(maximum * maximum):
+        limiter.release(limiter.acquire(), busy=False, succeeded=True)
+    assert limiter.limit == maximum
 
 
 def test_limiter_never_goes_below_one():
