@@ -560,6 +560,12 @@ def paired(numerators: List[float], denominators: List[float]) -> List[float]:
     return [numerator / denominator for numerator, denominator in zip(numerators, denominators)]
 
 
+def cpu_for_speedup(speedup: float, fastest: float, prompts: int, cores: int) -> float:
+    """CPU-seconds per prompt a CPU-bound fan-out must cost to take `speedup` times `fastest`, the least time
+    the one task can take, on `cores` cores: below it no implementation of the one task reaches the speed-up."""
+    return speedup * fastest * cores / prompts
+
+
 def cores_for_goal(work: float, target: float, latency: float) -> Optional[float]:
     """Cores that finish `work` CPU-seconds early enough for the last call's `latency` to end by `target` s."""
     return work / (target - latency) if target > latency else None
@@ -836,6 +842,10 @@ class Results:
             # takes on every core at once.
             d["many_hosts_cpu"] = s.median("many_hosts_run_cpu") / MANY_PROMPTS
             d["many_hosts_floor"] = MANY_PROMPTS * d["many_hosts_cpu"] / int(self.machine["cores"])
+            # The one task cannot beat its rounds of latency plus its start-up, however it is written.
+            d["many_hosts_cpu_for_goal"] = cpu_for_speedup(
+                GOAL_MANY_VS_HOSTS, d["many_wave_bound"], MANY_PROMPTS, int(self.machine["cores"])
+            )
         # 1,000 quick prompts, every round: the limit takes the start-up measured in the same round.
         d["bulk_limit_rounds"] = [
             concurrency_limit(BULK_PROMPTS, BULK_CONCURRENCY, BULK_SECONDS, empty) for empty in s.get("bulk_empty_task")
@@ -1188,7 +1198,13 @@ class Results:
                 f"module: the one task's time is set by the model and max_concurrency ({d['many_waves']} rounds "
                 f"of {SLOW_SECONDS} s; with max_concurrency {math.ceil(MANY_PROMPTS / 4)} or more, 4 rounds), the "
                 "fan-out's by the CPU it needs, which more cores shorten and other work on the machine lengthens "
-                "(see the load average above)."
+                "(see the load average above). Since no way of sending the prompts at max_concurrency "
+                f"{MANY_CONCURRENCY} takes less than those {d['many_waves']} rounds plus the start-up, "
+                f"{GOAL_MANY_VS_HOSTS:g}× needs a fan-out of at least "
+                f"{seconds(GOAL_MANY_VS_HOSTS * d['many_wave_bound'])}: on {self.machine['cores']} cores, "
+                f"{d['many_hosts_cpu_for_goal']:.2f} CPU-seconds per prompt, against the "
+                f"{d['many_hosts_cpu']:.2f} it costs here. The cheaper a call of `bedrock_invoke_model`, or the "
+                "more cores, the further goal B is out of reach of any module."
             )
             w("")
         w(

@@ -311,3 +311,16 @@ def test_in_flight_counts_the_calls_under_way(monkeypatch):
 )
 def test_against_goal_never_reads_as_the_goal_it_misses(value, goal, decimals, shown):
     assert bench_run.against_goal(value, goal, decimals) == shown
+
+
+@pytest.mark.parametrize(
+    "speedup, fastest, prompts, cores, cpu",
+    [
+        # 100 prompts in 7 rounds of 2 s plus 0.8 s of start-up: 3x needs 44.4 s, 0.888 CPU-s a prompt on 2 cores.
+        (3.0, 14.8, 100, 2, 0.888),
+        (3.0, 14.8, 100, 4, 1.776),
+        (1.0, 10.0, 10, 1, 1.0),
+    ],
+)
+def test_cpu_for_speedup(speedup, fastest, prompts, cores, cpu):
+    assert bench_run.cpu_for_speedup(speedup, fastest, prompts, cores) == pytest.approx(cpu)
