@@ -76,14 +76,6 @@ def missing_connection_options(args: Dict[str, Any], defaults: Dict[str, Any]) -
     return missing
 
 
-def _kind(value: Any) -> str:
-    # Ansible hands templated values over as its own subclasses of str, dict, ..., named for users by their base.
-    for base, name in ((str, "a string"), (Mapping, "a mapping"), (bool, "a boolean"), ((int, float), "a number")):
-        if isinstance(value, base):
-            return name
-    return type(value).__name__
-
-
 def not_a_list(args: Dict[str, Any], names: Tuple[str, ...]) -> Optional[str]:
     """Why an option of names that lists requests cannot be used, if it is set to anything but a list (or null).
 
@@ -93,7 +85,7 @@ def not_a_list(args: Dict[str, Any], names: Tuple[str, ...]) -> Optional[str]:
     for name in names:
         value = args.get(name)
         if value is not None and not isinstance(value, list):
-            return f"{name} must be a list with one entry per request, not {_kind(value)}: {str(value)!r:.80}"
+            return f"{name} must be a list with one entry per request, not a single value: {str(value)!r:.80}"
     return None
 
 

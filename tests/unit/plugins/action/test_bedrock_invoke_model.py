@@ -95,14 +95,17 @@ def test_non_string_keys(args, problem):
         ({"bodies": ["hello, world"]}, None),
         ({"requests": [{"body": {}}]}, None),
         # Ansible would split a string at its commas into several requests.
-        ({"bodies": "hello, world"}, "bodies must be a list with one entry per request, not a string: 'hello, world'"),
-        ({"bodies": 5}, "bodies must be a list with one entry per request, not a number: '5'"),
-        ({"bodies": True}, "bodies must be a list with one entry per request, not a boolean: 'True'"),
+        (
+            {"bodies": "hello, world"},
+            "bodies must be a list with one entry per request, not a single value: 'hello, world'",
+        ),
+        ({"bodies": 5}, "bodies must be a list with one entry per request, not a single value: '5'"),
+        ({"bodies": True}, "bodies must be a list with one entry per request, not a single value: 'True'"),
         (
             {"requests": {"body": {}}},
-            "requests must be a list with one entry per request, not a mapping: \"{'body': {}}\"",
+            "requests must be a list with one entry per request, not a single value: \"{'body': {}}\"",
         ),
-        ({"bodies": "x" * 200}, "bodies must be a list with one entry per request, not a string: '" + "x" * 79),
+        ({"bodies": "x" * 200}, "bodies must be a list with one entry per request, not a single value: '" + "x" * 79),
     ],
 )
 def test_not_a_list(args, problem):
