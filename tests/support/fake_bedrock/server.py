@@ -27,6 +27,7 @@ from typing import Callable
 from urllib.parse import unquote
 from urllib.parse import urlsplit
 
+from . import converse
 from . import invoke_model
 from .core import FaultCounters
 from .core import InvokeStats
@@ -39,7 +40,7 @@ from .core import json_bytes
 from .sigv4 import verify_sigv4
 
 # Every API the fake serves.
-API_ROUTES: list[Route] = [*invoke_model.ROUTES]
+API_ROUTES: list[Route] = [*invoke_model.ROUTES, *converse.ROUTES]
 
 
 class BedrockHandler(BaseHTTPRequestHandler):

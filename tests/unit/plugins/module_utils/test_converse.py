@@ -451,7 +451,8 @@ def test_structured_output_is_parsed():
     result, notes = converse.build_result(task, reply(stopReason="max_tokens"), [])
     assert "output_json" not in result
     assert notes == [
-        "output_schema was set, but the reply's text is not JSON (stop reason max_tokens), so output_json is not returned"
+        "output_schema was set, but the reply's text is not JSON (stop reason max_tokens), "
+        "so output_json is not returned"
     ]
 
 
