@@ -196,7 +196,7 @@ def test_a_tool_use_loop_continues():
         ({"prompt": None}, "one of prompt or messages is required"),
         ({"prompt": ""}, "prompt must be a non-empty string"),
         ({"prompt": None, "messages": [], "images": ["a.png"]}, "images and documents are attached to prompt"),
-        ({"images": ["a.bmp"]}, r"images\[0\]: 'a.bmp' has .bmp; a image must be a file ending in"),
+        ({"images": ["a.bmp"]}, r"images\[0\]: 'a.bmp' has .bmp; an image must be a file ending in"),
         ({"images": ["/nonexistent/a.png"]}, r"images\[0\]\.image\.source\.path: cannot read '/nonexistent/a.png'"),
         ({"documents": ["notes.rtf"]}, r"documents\[0\]: 'notes.rtf' has .rtf"),
         ({"documents": [f"s3://bucket/{n}.pdf" for n in range(6)]}, "holds 6 documents; Bedrock takes at most 5"),

@@ -239,7 +239,7 @@ def test_guard_content_image_is_decoded():
             [user({"image": {"source": {"s3Location": {"uri": "s3://bucket/y.tiff"}}}})],
             r"\.format: 's3://bucket/y.tiff' has",
         ),
-        ([user({"image": "a.png"})], r"\.image: a image block must be a mapping"),
+        ([user({"image": "a.png"})], r"\.image: an image block must be a mapping"),
         (
             [user({"document": {"format": "txt", "source": {"bytes": "aGk="}}}, {"text": "q"})],
             r"\.document\.name: is required unless",
@@ -316,7 +316,7 @@ def test_an_unreadable_file_is_named(tmp_path):
 def test_a_file_too_large_for_bedrock_is_refused(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(b"\0" * (content.MAX_BYTES["image"] + 1))
-    with pytest.raises(BedrockParameterError, match="larger than the 3932160 bytes Bedrock takes for a image"):
+    with pytest.raises(BedrockParameterError, match="larger than the 3932160 bytes Bedrock takes for an image"):
         content.prepare_messages([user({"image": {"source": {"path": str(big)}}})])
 
 
