@@ -388,3 +388,34 @@ def test_json_safe_survives_the_trip_to_the_controller(value):
 def test_json_safe_keeps_keys_and_encodes_bytes():
     reply = {"instanceId": b"\x00\xff", "nested": [{"camelCase": bytearray(b"ab")}]}
     assert content.json_safe(reply) == {"instanceId": "AP8=", "nested": [{"camelCase": "YWI="}]}
+
+
+block_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from([PNG_B64, "s3://bucket/a.png"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(
+        st.sampled_from(list(content.BLOCK_KEYS) + ["format", "source", "bytes", "path", "name", "toolUseId", "x"]),
+        inner,
+        max_size=3,
+    ),
+    max_leaves=12,
+)
+messages_strategy = st.lists(
+    st.fixed_dictionaries(
+        {"role": st.sampled_from(["user", "assistant", "system", "bot"]), "content": st.lists(block_values, max_size=3)}
+    )
+    | block_values,
+    max_size=4,
+)
+
+
+@PROPERTY_SETTINGS
+@given(messages=messages_strategy)
+def test_any_conversation_is_prepared_or_refused_naming_messages(messages):
+    try:
+        sent, echoed = content.prepare_messages(messages)
+    except BedrockParameterError as e:
+        assert str(e).startswith("messages")
+    else:
+        assert echoed == messages
+        assert len(sent) == len(messages)
