@@ -360,15 +360,15 @@ def _version_key(version: str) -> Tuple[int, ...]:
 
 
 def required_boto3_versions(
-    params: Dict[str, Any], gates: List[Tuple[str, Optional[str], str]] = OPTION_GATES
+    params: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
 ) -> List[Tuple[str, str]]:
     """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum.
 
-    gates lists (option, value or None for any value, version) as OPTION_GATES does for InvokeModel.
+    gates lists (option, value or None for any value, version) as OPTION_GATES (the default) does for InvokeModel.
     The highest version comes first, so that a task checking them in order names everything it needs at once.
     """
     needed = []
-    for option, value, version in gates:
+    for option, value, version in OPTION_GATES if gates is None else gates:
         current = params.get(option)
         if not current or (value is not None and current != value):
             continue
@@ -529,7 +529,7 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
 
 
 def require_boto3_for(
-    module: Any, *requests: Dict[str, Any], gates: List[Tuple[str, Optional[str], str]] = OPTION_GATES
+    module: Any, *requests: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
 ) -> None:
     """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
     needed = sorted({need for params in requests for need in required_boto3_versions(params, gates)})

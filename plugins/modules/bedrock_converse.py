@@ -480,7 +480,7 @@ def main():
         images=dict(type="list", elements="str"),
         documents=dict(type="list", elements="str"),
         system=dict(type="raw"),
-        max_tokens=dict(type="int"),
+        max_tokens=dict(type="int", no_log=False),
         temperature=dict(type="float"),
         top_p=dict(type="float"),
         stop_sequences=dict(type="list", elements="str"),
