@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from typing import Callable
 from urllib.parse import parse_qsl
 from urllib.parse import unquote
 
@@ -34,95 +35,69 @@ from .batch_rules import check_create
 from .batch_rules import check_identifier
 from .batch_rules import check_list
 from .batch_rules import error
+from .core import Reply
+from .core import Request
+from .core import Route
+from .core import error_reply
+from .core import json_bytes
 from .s3_proxy import S3Upstream
-from .s3_proxy import forward
-from .s3_proxy import signed_service
 
-_JOB = re.compile(r"^/model-invocation-job/([^/]+)$")
-_STOP = re.compile(r"^/model-invocation-job/([^/]+)/stop$")
+_JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
 _CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
 _REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
-_TAGGING = {"/tagResource": "TagResource", "/untagResource": "UntagResource", "/listTagsForResource": "ListTagsForResource"}
+_TAGGING = ("/tagResource", "/untagResource", "/listTagsForResource")
 
 
-def operation_of(method: str, path: str) -> str | None:
-    """The batch API operation a request path names, or None when it is none of them."""
-    if path == "/model-invocation-job":
-        return "CreateModelInvocationJob" if method == "POST" else "UnknownOperation"
-    if path == "/model-invocation-jobs":
-        return "ListModelInvocationJobs" if method == "GET" else "UnknownOperation"
-    if _STOP.match(path):
-        return "StopModelInvocationJob" if method == "POST" else "UnknownOperation"
-    if _JOB.match(path):
-        return "GetModelInvocationJob" if method == "GET" else "UnknownOperation"
-    if path in _TAGGING:
-        return _TAGGING[path] if method == "POST" else "UnknownOperation"
-    return None
+def is_bedrock_path(path: str) -> bool:
+    """Whether an unsigned request's path is one of this fake's own (so it is not for S3)."""
+    return path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in _TAGGING
 
 
 class BatchService:
-    """The batch API, its S3 and its test controls, for one fake server."""
+    """The batch API's jobs and tags and its test controls, for one fake server."""
 
-    def __init__(self, s3_upstream: str | None = None, config: BatchConfig | None = None) -> None:
-        self.s3 = S3Upstream(s3_upstream) if s3_upstream else None
-        self.store = JobStore(lambda: self.s3, config)
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None) -> None:
+        self.store = JobStore(lambda: s3, config)
 
-    # --- S3 ----------------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.store.reset()
 
-    def wants(self, headers: Any, path: str, query: str) -> bool:
-        """Whether a request is for S3: signed for s3, or unsigned and not a Bedrock or control route."""
-        if self.s3 is None:
-            return False
-        service = signed_service(headers, query)
-        if service is not None:
-            return service == "s3"
-        return not (path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in _TAGGING)
-
-    def forward(self, handler: Any) -> None:
-        assert self.s3 is not None
-        forward(handler, self.s3)
-
-    # --- the API -----------------------------------------------------------------------------------------------
-
-    def answer(self, method: str, path: str, query: str, headers: Any, body: bytes) -> tuple[int, dict[str, Any], str]:
-        """(HTTP status, JSON payload, error code or "") of a batch API request; "drop" as the code hangs up."""
-        operation = operation_of(method, path)
+    def answer(self, operation: str, request: Request) -> Reply:
         try:
-            if operation == "UnknownOperation":
-                raise BatchError(404, "UnknownOperationException", f"No operation matches {method} {path}")
-            fault = self.store.take_fault(operation or "")
+            fault = self.store.take_fault(operation)
             if fault is not None and fault != "drop":
                 raise error(fault, f"Fault injected by the test for {operation}.")
             if operation == "CreateModelInvocationJob":
-                request = _json_body(body)
-                check_create(request)
-                match = _REGION.search(headers.get("Authorization") or "")
-                job, created = self.store.create(request, match.group(1) if match else None)
-                dropped = created and (fault == "drop" or "dropped" in job.scenarios)
-                return 200, {"jobArn": job.arn}, "drop" if dropped else ""
-            if operation == "GetModelInvocationJob":
-                identifier = unquote(_JOB.match(path).group(1))  # type: ignore[union-attr]
+                body = _json_body(request.body)
+                check_create(body)
+                match = _REGION.search(request.headers.get("Authorization") or "")
+                job, created = self.store.create(body, match.group(1) if match else None)
+                if created and (fault == "drop" or "dropped" in job.scenarios):
+                    # The job exists, but the client never hears so: it sees the connection close.
+                    return Reply(200, b"", wire=b"")
+                return Reply(200, json_bytes({"jobArn": job.arn}))
+            if operation in ("GetModelInvocationJob", "StopModelInvocationJob"):
+                identifier = unquote(request.match.group("job"))
                 check_identifier(identifier)
-                return 200, self.store.get(identifier), ""
-            if operation == "StopModelInvocationJob":
-                identifier = unquote(_STOP.match(path).group(1))  # type: ignore[union-attr]
-                check_identifier(identifier)
-                self.store.stop(identifier)
-                return 200, {}, ""
+                if operation == "StopModelInvocationJob":
+                    self.store.stop(identifier)
+                    return Reply(200, b"{}")
+                return Reply(200, json_bytes(self.store.get(identifier)))
             if operation == "ListModelInvocationJobs":
-                return 200, self.store.list(check_list(dict(parse_qsl(query, keep_blank_values=True)))), ""
-            return self._tagging(operation or "", _json_body(body))
+                query = check_list(dict(parse_qsl(request.query, keep_blank_values=True)))
+                return Reply(200, json_bytes(self.store.list(query)))
+            return Reply(200, json_bytes(self._tagging(operation, _json_body(request.body))))
         except BatchError as exc:
-            return exc.status, {"message": exc.message}, exc.code
+            return error_reply(exc.status, exc.code, exc.message)
 
-    def _tagging(self, operation: str, request: Any) -> tuple[int, dict[str, Any], str]:
+    def _tagging(self, operation: str, request: Any) -> dict[str, Any]:
         arn = request.get("resourceARN") if isinstance(request, dict) else None
         with self.store.cond:
             tags = self.store.tags.get(arn) if isinstance(arn, str) else None
             if tags is None:
                 raise error("ResourceNotFoundException", f"The resource {arn} could not be found.")
             if operation == "ListTagsForResource":
-                return 200, {"tags": [{"key": k, "value": v} for k, v in tags.items()]}, ""
+                return {"tags": [{"key": k, "value": v} for k, v in tags.items()]}
             if operation == "TagResource":
                 new = request.get("tags")
                 if not isinstance(new, list) or not all(isinstance(t, dict) and "key" in t for t in new):
@@ -134,14 +109,12 @@ class BatchService:
                     raise error("ValidationException", "tagKeys must be a list.")
                 for key in keys:
                     tags.pop(key, None)
-            return 200, {}, ""
+            return {}
 
     # --- test controls -----------------------------------------------------------------------------------------
 
-    def control(self, method: str, path: str, body: bytes) -> tuple[int, Any] | None:
-        """(status, JSON payload) of a ``/_test/batch`` control route, or None when the path is not one."""
-        if not path.startswith("/_test/batch"):
-            return None
+    def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/batch`` control route."""
         try:
             request = json.loads(body) if body.strip() else {}
             if not isinstance(request, dict):
@@ -170,7 +143,7 @@ class BatchService:
             return 200, {"ok": True}
         if path == "/_test/batch/faults" and method == "POST":
             operation, code, times = request.get("operation"), request.get("error"), request.get("times", 1)
-            if operation_of(*_OPERATION_PATHS.get(operation, ("", ""))) != operation:
+            if operation not in _OPERATIONS:
                 raise ValueError(f"unknown operation {operation!r}")
             if code not in ERRORS and not (code == "drop" and operation == "CreateModelInvocationJob"):
                 raise ValueError(f"unknown error {code!r} (or 'drop', for CreateModelInvocationJob only)")
@@ -197,13 +170,32 @@ class BatchService:
         return 404, {"message": f"No control route {method} {path}"}
 
 
-# A request line that names each operation, to check the operation names a test gives.
-_OPERATION_PATHS = {
-    "CreateModelInvocationJob": ("POST", "/model-invocation-job"),
-    "GetModelInvocationJob": ("GET", "/model-invocation-job/x"),
-    "ListModelInvocationJobs": ("GET", "/model-invocation-jobs"),
-    "StopModelInvocationJob": ("POST", "/model-invocation-job/x/stop"),
+def _service(request: Request) -> BatchService:
+    server = request.server
+    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults)))
+
+
+def _api(operation: str) -> Callable[[Request], Reply]:
+    return lambda request: _service(request).answer(operation, request)
+
+
+def _control_route(request: Request) -> Reply:
+    status, payload = _service(request).control(request.method, request.path, request.body)
+    return Reply(status, json_bytes(payload))
+
+
+_OPERATIONS = {
+    "CreateModelInvocationJob": ("POST", r"^/model-invocation-job$"),
+    "GetModelInvocationJob": ("GET", _JOB + "$"),
+    "ListModelInvocationJobs": ("GET", r"^/model-invocation-jobs$"),
+    "StopModelInvocationJob": ("POST", _JOB + "/stop$"),
+    "TagResource": ("POST", r"^/tagResource$"),
+    "UntagResource": ("POST", r"^/untagResource$"),
+    "ListTagsForResource": ("POST", r"^/listTagsForResource$"),
 }
+ROUTES = [Route(method, re.compile(path), _api(name), name) for name, (method, path) in _OPERATIONS.items()] + [
+    Route(method, re.compile(r"^/_test/batch(/.*)?$"), _control_route) for method in ("GET", "POST", "DELETE")
+]
 
 
 def _final_status(request: dict[str, Any]) -> str | None:

@@ -38,6 +38,8 @@ from .batch_runner import input_objects
 from .batch_runner import output_prefix
 from .batch_runner import process
 from .batch_runner import write_manifest
+from .models import family_model_id
+from .models import family_reply
 from .s3_proxy import S3Upstream
 
 SCENARIOS = ("hold", "expire", "fail", "partial", "dropped")
@@ -434,7 +436,9 @@ class JobStore:
                 return not job.stop_requested and not job.abandoned
 
         try:
-            finished = process(s3, objects, answer, bucket, prefix, counts, limit, progress, output.get("s3EncryptionKeyId"))
+            finished = process(
+                s3, objects, answer, bucket, prefix, counts, limit, progress, output.get("s3EncryptionKeyId")
+            )
             write_manifest(s3, bucket, prefix, counts, output.get("s3EncryptionKeyId"))
         except JobFailure as exc:
             return self._move(job, "Failed", str(exc))
@@ -468,11 +472,9 @@ def _known_model(model_id: str) -> bool:
     """Whether the fake can answer for a model: a family it knows, a test model, or a custom model/profile ARN."""
     if ":custom-model/" in model_id or ":application-inference-profile/" in model_id:
         return True
-    from .invoke_model import family_model_id  # pylint: disable=import-outside-toplevel
-
     family = family_model_id(model_id)
-    prefixes = ("anthropic.", "amazon.nova", "amazon.titan-", "meta.llama", "mistral.", "cohere.", "test.")
-    return family.startswith(prefixes)
+    # family_reply answers (here: refuses the body) for every family it knows, and None for the others.
+    return family.startswith("test.") or family_reply(family, b"null") is not None
 
 
 def _matches(job: Job, query: dict[str, Any]) -> bool:

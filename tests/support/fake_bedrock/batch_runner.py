@@ -21,8 +21,8 @@ from typing import Any
 from typing import Callable
 from typing import Iterator
 
-from .invoke_model import FaultCounters
-from .invoke_model import InvokeStats
+from .core import FaultCounters
+from .core import InvokeStats
 from .invoke_model import invoke_reply
 from .s3_proxy import S3Error
 from .s3_proxy import S3Upstream
@@ -140,7 +140,11 @@ def _converse_reply(model_input: dict[str, Any]) -> tuple[int, Any, int, int]:
     payload = {
         "output": {"message": {"role": "assistant", "content": [{"text": " ".join(words)}]}},
         "stopReason": "max_tokens" if cut else "end_turn",
-        "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens, "totalTokens": input_tokens + output_tokens},
+        "usage": {
+            "inputTokens": input_tokens,
+            "outputTokens": output_tokens,
+            "totalTokens": input_tokens + output_tokens,
+        },
         "metrics": {"latencyMs": 100 + 10 * output_tokens},
     }
     return 200, payload, input_tokens, output_tokens
@@ -275,4 +279,11 @@ def write_manifest(
     s3: S3Upstream, out_bucket: str, out_prefix: str, counts: Counts, kms_key_id: str | None = None
 ) -> None:
     body = json.dumps(counts.manifest()).encode("utf-8")
-    s3.put(out_bucket, out_prefix + "manifest.json.out", [body], len(body), "application/octet-stream", sse_headers(kms_key_id))
+    s3.put(
+        out_bucket,
+        out_prefix + "manifest.json.out",
+        [body],
+        len(body),
+        "application/octet-stream",
+        sse_headers(kms_key_id),
+    )
