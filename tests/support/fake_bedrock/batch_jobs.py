@@ -98,7 +98,9 @@ def iso(moment: datetime.datetime) -> str:
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
+    moment = datetime.datetime.now(datetime.timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @dataclass
@@ -115,6 +117,8 @@ class Job:
     end_time: datetime.datetime | None = None
     counts: Counts | None = None
     started: bool = False
+    # Every status the job had, for the control routes: polling can miss a short one.
+    history: list[str] = field(default_factory=lambda: ["Submitted"])
     # Test controls: pauses still to skip, skip every pause, a stop asked for, the job forgotten by a reset.
     advances: int = 0
     rush: bool = False
@@ -300,7 +304,7 @@ class JobStore:
             job = self._by_id_or_name(identifier)
             while job.status not in FINAL_STATUSES and time.monotonic() < deadline:
                 self.cond.wait(deadline - time.monotonic())
-            return job.describe()
+            return {**job.describe(), "history": list(job.history)}
 
     def reset(self) -> None:
         with self.cond:
@@ -319,6 +323,7 @@ class JobStore:
                     **job.describe(),
                     "jobId": job.job_id,
                     "scenarios": sorted(job.scenarios),
+                    "history": list(job.history),
                     "outputLocation": "s3://%s/%s" % output_prefix(_output_uri(job), job.job_id),
                     "manifest": job.counts.manifest() if job.counts is not None else None,
                 }
@@ -338,6 +343,7 @@ class JobStore:
         if job.abandoned:
             return
         job.status = status
+        job.history.append(status)
         job.last_modified = _now()
         if message is not None:
             job.message = message
@@ -388,6 +394,8 @@ class JobStore:
                 raise JobFailure("The fake endpoint has no S3 upstream (--s3-upstream), so it cannot read the input.")
             objects = input_objects(s3, job.request["inputDataConfig"]["s3InputDataConfig"]["s3Uri"])
             total = count_records(s3, objects)
+            with self.cond:
+                job.counts = Counts(total=total)
             minimum = self.config.min_records_per_model.get(job.model_id, self.config.min_records)
             if total < minimum:
                 raise JobFailure(
@@ -399,8 +407,6 @@ class JobStore:
                     f"The input has {total} records, more than the maximum of {self.config.max_records} records per "
                     f"batch inference job for model {job.model_id}."
                 )
-            with self.cond:
-                job.counts = Counts(total=total)
         except JobFailure as exc:
             failure = str(exc)
         if not self._pause(job):
