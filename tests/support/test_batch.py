@@ -26,8 +26,8 @@ from .batch_helpers import records
 from .batch_helpers import start_moto
 from .batch_helpers import stop_process
 from .batch_helpers import wait_final
-from .fake_bedrock.batch_jobs import BatchConfig
 from .fake_bedrock.batch_jobs import scenarios_of
+from .fake_bedrock.batch_rules import BatchConfig
 from .helpers import raw_request
 from .helpers import recorded
 
@@ -269,7 +269,7 @@ def test_tags_of_a_job(api: tuple[Any, Any], staged: str) -> None:
         {"key": "team", "value": "ml"},
         {"key": "owner", "value": "me"},
     ]
-    error = client_error(bedrock.list_tags_for_resource, resourceARN=arn[:-1] + "0")
+    error = client_error(bedrock.list_tags_for_resource, resourceARN=arn.rsplit("/", 1)[0] + "/zzzzzzzzzzzz")
     assert error["Error"]["Code"] == "ResourceNotFoundException"
 
 

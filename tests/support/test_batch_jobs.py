@@ -185,6 +185,20 @@ def test_input_that_is_not_there_or_not_jsonl(srv: be.BedrockServer, api: tuple[
         control(srv, "DELETE", "/_test/batch")
 
 
+def test_output_encryption_and_an_output_bucket_that_is_not_there(api: tuple[Any, Any]) -> None:
+    uri = put_jsonl(api[1], "in/kms.jsonl", records(2))
+    key = "arn:aws:kms:us-east-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"
+    request = job_request("kms", uri)
+    request["outputDataConfig"]["s3OutputDataConfig"]["s3EncryptionKeyId"] = key
+    job, dummy = wait_final(api[0], api[0].create_model_invocation_job(**request)["jobArn"])
+    assert job["status"] == "Completed"
+    for name in ("kms.jsonl.out", "manifest.json.out"):
+        head = api[1].head_object(Bucket=BUCKET, Key=output_folder(job) + name)
+        assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", key)
+    job, dummy = run(api, "nowhere", uri, output_uri="s3://no-such-output-bucket/out/")
+    assert job["status"] == "Failed" and "Unable to write the output to s3://no-such-output-bucket/" in job["message"]
+
+
 def test_too_few_records(srv: be.BedrockServer, api: tuple[Any, Any]) -> None:
     uri = put_jsonl(api[1], "in/few.jsonl", records(99))
     control(srv, "POST", "/_test/batch/config", {"min_records": 100})

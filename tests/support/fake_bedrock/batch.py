@@ -27,9 +27,9 @@ from typing import Callable
 from urllib.parse import parse_qsl
 from urllib.parse import unquote
 
-from .batch_jobs import BatchConfig
 from .batch_jobs import JobStore
 from .batch_rules import ERRORS
+from .batch_rules import BatchConfig
 from .batch_rules import BatchError
 from .batch_rules import check_create
 from .batch_rules import check_identifier

@@ -28,6 +28,7 @@ from typing import Callable
 
 from .batch_rules import ACTIVE_STATUSES
 from .batch_rules import FINAL_STATUSES
+from .batch_rules import BatchConfig
 from .batch_rules import BatchError
 from .batch_rules import error
 from .batch_runner import Answerer
@@ -50,47 +51,6 @@ EXPIRED_MESSAGE = (
 FAILED_MESSAGE = "An internal error occurred while running the batch inference job. Submit a new job request."
 PARTIAL_MESSAGE = "Not all of your records could be processed in time."
 _ID_ALPHABET = string.ascii_lowercase + string.digits
-
-
-@dataclass
-class BatchConfig:
-    """Knobs of the fake batch service; ``POST /_test/batch/config`` changes them at run time."""
-
-    # How long each status lasts; None holds every job in each status until advanced or finished.
-    step_seconds: float | None = 0.5
-    # The "minimum number of records per batch inference job" quota, and its value for particular model ids.
-    min_records: int = 100
-    min_records_per_model: dict[str, int] = field(default_factory=dict)
-    max_records: int = 50_000
-    # "Sum of in-progress and submitted batch inference jobs using a base model".
-    max_active_jobs: int = 20
-    # ListModelInvocationJobs' page size when the request sets no maxResults.
-    default_page_size: int = 10
-    account: str = "123456789012"
-    region: str = "us-east-1"
-
-    def update(self, changes: Any) -> None:
-        if not isinstance(changes, dict):
-            raise ValueError("the configuration must be a JSON object")
-        for name, value in changes.items():
-            if name not in self.__dataclass_fields__:
-                raise ValueError(f"unknown setting {name!r}")
-            if name == "step_seconds":
-                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-                    raise ValueError("step_seconds must be a number of seconds (not negative) or null")
-            elif name == "min_records_per_model":
-                if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
-                    raise ValueError("min_records_per_model must map model ids to integers")
-            elif name in ("account", "region"):
-                if not isinstance(value, str):
-                    raise ValueError(f"{name} must be a string")
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer")
-        for name, value in changes.items():
-            setattr(self, name, value)
-
-    def snapshot(self) -> dict[str, Any]:
-        return {name: copy.deepcopy(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
 def iso(moment: datetime.datetime) -> str:
@@ -218,7 +178,9 @@ class JobStore:
                     f"You have reached the quota of {self.config.max_active_jobs} in-progress and submitted batch "
                     f"inference jobs for {request['modelId']}.",
                 )
-            job_id = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(12))
+            job_id = ""
+            while not job_id or job_id in self.jobs:
+                job_id = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(12))
             arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
             job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), _now())
@@ -465,7 +427,10 @@ class JobStore:
         if s3 is not None and job.counts is not None:
             output = job.request["outputDataConfig"]["s3OutputDataConfig"]
             bucket, prefix = output_prefix(output["s3Uri"], job.job_id)
-            write_manifest(s3, bucket, prefix, job.counts, output.get("s3EncryptionKeyId"))
+            try:
+                write_manifest(s3, bucket, prefix, job.counts, output.get("s3EncryptionKeyId"))
+            except JobFailure:
+                pass  # Stopped all the same: a stopped job's output is whatever it managed to write.
         self._pause(job, stoppable=False)
         self._move(job, "Stopped")
 

@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The Bedrock batch API's own request checks (botocore 1.44.8 service model ``bedrock/2023-04-20``).
+"""The fake batch service's settings, and the Bedrock batch API's own request checks (botocore 1.44.8 service model ``bedrock/2023-04-20``).
 
 botocore checks required members, types, minimum lengths and minimum values on the client; the service checks the
 rest (maximum lengths and values, patterns, enums), so a fake that skips them lets a client's bugs through. Patterns
@@ -8,8 +8,11 @@ are matched whole: the API reference prints them anchored, botocore's copy has t
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 STATUSES = (
@@ -50,6 +53,47 @@ JOB_IDENTIFIER = re.compile(
     r"((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})"
 )
 PAGINATION_TOKEN = re.compile(r"\S*")
+
+
+@dataclass
+class BatchConfig:
+    """Knobs of the fake batch service; ``POST /_test/batch/config`` changes them at run time."""
+
+    # How long each status lasts; None holds every job in each status until advanced or finished.
+    step_seconds: float | None = 0.5
+    # The "minimum number of records per batch inference job" quota, and its value for particular model ids.
+    min_records: int = 100
+    min_records_per_model: dict[str, int] = field(default_factory=dict)
+    max_records: int = 50_000
+    # "Sum of in-progress and submitted batch inference jobs using a base model".
+    max_active_jobs: int = 20
+    # ListModelInvocationJobs' page size when the request sets no maxResults.
+    default_page_size: int = 10
+    account: str = "123456789012"
+    region: str = "us-east-1"
+
+    def update(self, changes: Any) -> None:
+        if not isinstance(changes, dict):
+            raise ValueError("the configuration must be a JSON object")
+        for name, value in changes.items():
+            if name not in self.__dataclass_fields__:
+                raise ValueError(f"unknown setting {name!r}")
+            if name == "step_seconds":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+                    raise ValueError("step_seconds must be a number of seconds (not negative) or null")
+            elif name == "min_records_per_model":
+                if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
+                    raise ValueError("min_records_per_model must map model ids to integers")
+            elif name in ("account", "region"):
+                if not isinstance(value, str):
+                    raise ValueError(f"{name} must be a string")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer")
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {name: copy.deepcopy(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
 class BatchError(Exception):

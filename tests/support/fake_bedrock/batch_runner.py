@@ -211,7 +211,16 @@ def _put_spools(s3: S3Upstream, bucket: str, key: str, spools: list[Any], extra_
                     break
                 yield data
 
-    s3.put(bucket, key, chunks(), length, "application/octet-stream", extra_headers)
+    _write(s3, bucket, key, chunks(), length, extra_headers)
+
+
+def _write(s3: S3Upstream, bucket: str, key: str, chunks: Any, length: int, extra_headers: dict[str, str]) -> None:
+    try:
+        s3.put(bucket, key, chunks, length, "application/octet-stream", extra_headers)
+    except (S3Error, OSError) as exc:
+        raise JobFailure(
+            f"Unable to write the output to s3://{bucket}/{key}: {exc}. Check the service role's S3 access."
+        )
 
 
 def sse_headers(kms_key_id: str | None) -> dict[str, str]:

@@ -26,9 +26,20 @@ from urllib.parse import urlsplit
 
 _SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/,\s]+/([^/,\s]+)/aws4_request")
 _QUERY_SCOPE = re.compile(r"^[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request$")
-# Headers that belong to one hop (RFC 9110 7.6.1); the proxy sets its own framing.
+# Headers that belong to one hop (RFC 9110 7.6.1); the proxy sets its own framing. "Expect: 100-continue" was
+# already answered to the client (BaseHTTPRequestHandler does), and the body follows at once.
 _HOP_BY_HOP = frozenset(
-    ("connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "content-length")
+    (
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "content-length",
+        "expect",
+    )
 )
 _CHUNK = 256 * 1024
 _S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
