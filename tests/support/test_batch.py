@@ -309,9 +309,10 @@ def test_list_filters(srv: be.BedrockServer, api: tuple[Any, Any], staged: str) 
     bedrock = api[0]
     summaries = bedrock.list_model_invocation_jobs(maxResults=100)["invocationJobSummaries"]
     times = {job["jobName"]: job["submitTime"] for job in summaries}
-    names = lambda **kw: [
-        j["jobName"] for j in bedrock.list_model_invocation_jobs(**kw)["invocationJobSummaries"]
-    ]  # noqa
+
+    def names(**query: Any) -> list[str]:
+        return [job["jobName"] for job in bedrock.list_model_invocation_jobs(**query)["invocationJobSummaries"]]
+
     assert names(nameContains="ALPHA", sortOrder="Ascending") == ["alpha-1", "alpha-2"]
     assert names(submitTimeAfter=times["beta-1"], sortOrder="Ascending") == ["alpha-2", "gamma"]
     assert names(submitTimeBefore=times["alpha-2"], sortOrder="Ascending") == ["alpha-1", "beta-1"]

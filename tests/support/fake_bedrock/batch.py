@@ -57,7 +57,7 @@ class BatchService:
     """The batch API's jobs and tags and its test controls, for one fake server."""
 
     def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None) -> None:
-        self.store = JobStore(lambda: s3, config)
+        self.store = JobStore(s3, config)
 
     def reset(self) -> None:
         self.store.reset()
