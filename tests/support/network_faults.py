@@ -116,7 +116,12 @@ def hang(conn: socket.socket, log: str, lock: threading.Lock) -> None:
 
 
 def serve(
-    mode: str, sock: socket.socket, delay: float, target: Optional[str], log: Optional[str], listening_file: Optional[str]
+    mode: str,
+    sock: socket.socket,
+    delay: float,
+    target: Optional[str],
+    log: Optional[str],
+    listening_file: Optional[str],
 ) -> None:
     if mode == "refuse":
         while True:
