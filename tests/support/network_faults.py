@@ -85,10 +85,10 @@ def read_request(conn: socket.socket) -> Optional[bytes]:
         if not chunk:
             return None
         data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
+    head, _separator, body = data.partition(b"\r\n\r\n")
     length = 0
     for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
+        name, _colon, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
     while len(body) < length:
@@ -134,7 +134,7 @@ def serve(
     lock = threading.Lock()
     held: List[socket.socket] = []  # hang keeps every connection open
     while True:
-        conn, _ = sock.accept()
+        conn, _address = sock.accept()
         if mode == "late":
             parts = urlsplit(target or "")
             threading.Thread(target=relay, args=(conn, (parts.hostname, parts.port)), daemon=True).start()

@@ -25,7 +25,7 @@ SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "network_fault
 def start(tmp_path, *args: str) -> tuple[subprocess.Popen, int]:
     port_file = tmp_path / f"{args[0]}.port"
     process = subprocess.Popen([sys.executable, SCRIPT, *args, "--port-file", str(port_file), "--lifetime", "30"])
-    for _ in range(100):
+    for _attempt in range(100):
         if port_file.exists():
             return process, int(port_file.read_text())
         time.sleep(0.05)

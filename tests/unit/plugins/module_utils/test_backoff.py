@@ -92,7 +92,7 @@ def test_retries_until_the_call_succeeds(sleeps):
 
 @pytest.mark.parametrize("attempts", [1, 2, 12])
 def test_gives_up_after_attempts_and_says_how_many(sleeps, attempts):
-    errors = [botocore.exceptions.EndpointConnectionError(endpoint_url=URL) for _ in range(attempts)]
+    errors = [botocore.exceptions.EndpointConnectionError(endpoint_url=URL) for _attempt in range(attempts)]
     func, calls = scripted(errors)
     with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
         retrying(func, attempts)()
