@@ -194,8 +194,12 @@ def test_a_tool_use_loop_continues():
         ({"model_id": "a b"}, "is not a model id"),
         ({"messages": [{"role": "user", "content": [{"text": "x"}]}]}, "prompt and messages are mutually exclusive"),
         ({"prompt": None}, "one of prompt or messages is required"),
+        ({"prompt": None, "messages": []}, "messages must hold at least one message"),
         ({"prompt": ""}, "prompt must be a non-empty string"),
-        ({"prompt": None, "messages": [], "images": ["a.png"]}, "images and documents are attached to prompt"),
+        (
+            {"prompt": None, "messages": [{"role": "user", "content": [{"text": "x"}]}], "images": ["a.png"]},
+            "images and documents are attached to prompt",
+        ),
         ({"images": ["a.bmp"]}, r"images\[0\]: 'a.bmp' has .bmp; an image must be a file ending in"),
         ({"images": ["/nonexistent/a.png"]}, r"images\[0\]\.image\.source\.path: cannot read '/nonexistent/a.png'"),
         ({"documents": ["notes.rtf"]}, r"documents\[0\]: 'notes.rtf' has .rtf"),
