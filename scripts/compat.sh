@@ -176,7 +176,7 @@ YAML
   done
   [ ${#targets[@]} -gt 0 ] || die "no integration target has a compat.txt: nothing would be tested"
   for target in "${targets[@]}"; do
-    say "--- $name: $(basename "$target") ($(grep -c . "$target/compat.txt") playbooks)"
+    say "--- $name: $(basename "$target") ($(grep -c -v -e '^$' -e '^#' "$target/compat.txt") playbooks)"
     PATH=$venv/bin:$PATH AMAZON_AI_TOOLS_PYTHON=$tools_python AMAZON_AI_EXTRA_VARS=$extra \
       "$target/runme.sh" --compat || failed+=("$(basename "$target")")
   done
