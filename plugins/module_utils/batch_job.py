@@ -110,13 +110,15 @@ def wait_for_job(
     client: Any,
     job: Dict[str, Any],
     timeout: int,
-    sleep: Callable[[float], Any] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    sleep: Optional[Callable[[float], Any]] = None,
+    clock: Optional[Callable[[], float]] = None,
 ) -> Dict[str, Any]:
     """Poll the job until its status is final; the job as last seen is returned either way.
 
     Busy answers the retries could not get past are waited out like any other poll.
     """
+    sleep = sleep or time.sleep
+    clock = clock or time.monotonic
     deadline = clock() + timeout
     delay = POLL_FIRST
     while job.get("status") not in batch.FINAL_STATUSES:
