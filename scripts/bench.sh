@@ -7,8 +7,10 @@
 #   scripts/bench.sh            BENCH_ROUNDS=N (default 3) rounds, about 4 minutes each on 2 cores, then the
 #                               100-prompt comparison of amazon.ai.bedrock_invoke_models once (about 6 minutes)
 #   BENCH_ONLY=many scripts/bench.sh
-#                               only the many-prompts part (about 7 minutes); its report goes to
-#                               build/bench/benchmarks.md and docs/benchmarks.md is left alone
+#                               only the scenario families named, comma-separated: many (many prompts in one
+#                               task, about 7 minutes) or one (one call per task); their report goes to
+#                               build/bench/benchmarks.md and docs/benchmarks.md is left alone. How the families
+#                               are laid out, and how to add one: scripts/bench/README.md
 #
 # Needs the venv that `make venv` builds. Nothing leaves the machine: the module, the bare boto3 calls and the
 # endpoint talk over 127.0.0.1 only, with dummy credentials. Logs and raw samples stay in build/bench/.

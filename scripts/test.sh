@@ -28,7 +28,9 @@ for stage in "${stages[@]}"; do
       # The playbook tests, then the demo and a failing playbook run as AWX and the automation controller run a
       # job (ansible-runner, credentials injected as environment variables); both run, either failing fails.
       rc=0
-      tests/integration/targets/bedrock_invoke_model/runme.sh || rc=1
+      for runme in tests/integration/targets/*/runme.sh; do
+        "$runme" || rc=1
+      done
       python tests/integration/runner/run_as_controller.py || rc=1
       [ "$rc" = 0 ]
       ;;

@@ -14,7 +14,7 @@ instead of the module when many requests are in flight (neither matters to a sin
 - The listen backlog is raised from socketserver's 5. A burst of new connections (16 or 32 requests starting
   at once) overflowed it, and the connections it dropped were retried by the client's TCP a second later.
 
-run.py checks both before it measures (the endpoint rows of the report).
+The many family checks both every round (many_prompts_measure.endpoint_check: the endpoint rows of the report).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@
 
 """Run amazon.ai.bedrock_invoke_model(s) once, in this process, and report how long each phase of the run took.
 
-Used by scripts/bench/run.py to show where one call's time goes (the brief's "profile one module run"), and how
-many requests one task of bedrock_invoke_models keeps in flight:
+Used by the benchmark (Bench.phases in scripts/bench/common.py) to show where one call's time goes (the brief's
+"profile one module run"), and how many requests one task of bedrock_invoke_models keeps in flight:
 
     python phases.py ARGS_JSON REPORT_JSON
 

@@ -1,171 +1,43 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tests of the fake Bedrock Runtime endpoint, driven through a real boto3 ``bedrock-runtime`` client."""
+"""Tests of the fake endpoint's InvokeModel API, driven through a real boto3 ``bedrock-runtime`` client."""
 
 from __future__ import annotations
 
 import base64
 import concurrent.futures
-import functools
-import hashlib
 import http.client
 import json
-import os
 import re
-import signal
 import socket
-import ssl
 import struct
-import subprocess
-import sys
 import time
-import types
 import uuid
 import zlib
 from typing import Any
-from typing import Iterator
 
-import boto3
 import botocore.exceptions
 import botocore.retries.standard
 import botocore.retryhandler
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.credentials import Credentials
 
 from . import bedrock_endpoint as be
-
-SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bedrock_endpoint.py")
-TEST_KEY = "AKIDAMAZONAITEST"
-TOKEN_KEY = "AKIDAMAZONAITOKEN"
-# "max_attempts" counts retries after the first call, so only total_max_attempts=1 means "exactly one request".
-NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}
-CLAUDE = "anthropic.claude-3-haiku-20240307-v1:0"
-CLAUDE_BODY = {
-    "anthropic_version": "bedrock-2023-05-31",
-    "max_tokens": 100,
-    "messages": [{"role": "user", "content": "What is Ansible?"}],
-}
-
-
-@pytest.fixture(autouse=True)
-def isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Keep the developer's AWS config and proxies out of the way: traffic must go straight to 127.0.0.1.
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    for name in (
-        "AWS_RETRY_MODE",
-        "AWS_MAX_ATTEMPTS",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[be.BedrockServer]:
-    srv = be.start_server()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def signed_server() -> Iterator[be.BedrockServer]:
-    srv = be.start_server(verify_sigv4=True)
-    yield srv
-    srv.stop()
-
-
-def make_client(
-    url: str,
-    key: str = "dummy",
-    secret: str = "dummy",
-    token: str | None = None,
-    verify: Any = None,
-) -> Any:
-    config = Config(retries=NO_RETRIES, connect_timeout=5, read_timeout=30)
-    return shared_session().client(
-        "bedrock-runtime",
-        endpoint_url=url,
-        config=config,
-        verify=verify,
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-        aws_session_token=token,
-    )
-
-
-@functools.lru_cache(maxsize=None)
-def shared_session() -> boto3.session.Session:
-    # One session for all clients: its loader caches the service model, which makes new clients cheap.
-    return boto3.session.Session(region_name="us-east-1")
-
-
-def raw_request(
-    srv: be.BedrockServer, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
-def recorded(srv: be.BedrockServer) -> list[dict[str, Any]]:
-    status, dummy, body = raw_request(srv, "GET", "/_test/requests")
-    assert status == 200
-    return json.loads(body)
-
-
-def reset(srv: be.BedrockServer) -> None:
-    assert raw_request(srv, "DELETE", "/_test/requests")[0] == 200
-
-
-def invoke(client: Any, model_id: str, body: Any, **kwargs: Any) -> tuple[dict[str, Any], bytes]:
-    response = client.invoke_model(
-        modelId=model_id, body=body if isinstance(body, (bytes, str)) else json.dumps(body), **kwargs
-    )
-    return response, response["body"].read()
-
-
-def client_error(client: Any, model_id: str, body: Any = b"{}") -> dict[str, Any]:
-    with pytest.raises(botocore.exceptions.ClientError) as info:
-        invoke(client, model_id, body)
-    return info.value.response
-
-
-def unique(prefix: str) -> str:
-    # A letter first, so that "test.slow-1" plus the suffix cannot read as a decimal like 1.6.
-    return f"{prefix}.run{uuid.uuid4().hex[:8]}"
-
-
-# ---------------------------------------------------------------- control routes and routing
-
-
-def test_health_and_unknown_routes(server: be.BedrockServer) -> None:
-    status, headers, body = raw_request(server, "GET", "/_test/health")
-    assert (status, json.loads(body)) == (200, {"ok": True})
-    status, headers, body = raw_request(server, "GET", "/nowhere")
-    assert status == 404
-    assert headers["x-amzn-ErrorType"] == "UnknownOperationException"
-    assert headers["Content-Type"] == "application/json"
-    assert "x-amzn-RequestId" in headers
-    assert "message" in json.loads(body)
-
-
-def test_other_model_operations_are_recorded_then_refused(server: be.BedrockServer) -> None:
-    reset(server)
-    status, headers, dummy = raw_request(server, "POST", "/model/test.echo/converse", b"{}")
-    assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
-    assert raw_request(server, "GET", "/model/test.echo/invoke")[0] == 404
-    assert [(r["method"], r["model_id"]) for r in recorded(server)] == [("POST", "test.echo"), ("GET", "test.echo")]
-
+from .fake_bedrock import invoke_model
+from .helpers import CLAUDE
+from .helpers import CLAUDE_BODY
+from .helpers import NO_RETRIES
+from .helpers import client_error
+from .helpers import invoke
+from .helpers import invoke_raw
+from .helpers import make_client
+from .helpers import raw_request
+from .helpers import recorded
+from .helpers import reset
+from .helpers import shared_session
+from .helpers import stats
+from .helpers import unique
+from .helpers import wait_for_in_flight
+from .helpers import wire_exchange
 
 # ---------------------------------------------------------------- model families
 
@@ -483,13 +355,6 @@ def test_counters_work_behind_arns(server: be.BedrockServer) -> None:
     assert json.loads(invoke(client, model_id, b"{}")[1]) == {"ok": True, "attempts": 2}
 
 
-@pytest.fixture
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Keep botocore's retry logic but skip its sleeps (legacy: random base; standard: ExponentialBackoff).
-    monkeypatch.setattr(botocore.retryhandler, "random", types.SimpleNamespace(random=lambda: 0.0001))
-    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
-
-
 @pytest.mark.parametrize(
     "retries, attempts",
     [
@@ -595,50 +460,6 @@ def test_large_reply(server: be.BedrockServer) -> None:
 
 
 # ---------------------------------------------------------------- hostile replies (issue 11)
-
-
-@pytest.fixture
-def fresh_server() -> Iterator[be.BedrockServer]:
-    # Its own server, so that no other test's requests are in flight or counted.
-    srv = be.start_server()
-    yield srv
-    srv.stop()
-
-
-def wire_exchange(srv: be.BedrockServer, model_id: str, body: bytes = b"{}", close: bool = True) -> bytes:
-    """Every byte the server writes for one InvokeModel request, read until it hangs up.
-
-    With close=False the request asks to keep the connection open, so the read ends only if the server hangs up by
-    itself; otherwise it times out and the test fails.
-    """
-    head = f"POST /model/{model_id}/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
-    head += "Connection: close\r\n" if close else ""
-    with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
-        sock.sendall(head.encode("ascii") + b"\r\n" + body)
-        chunks = []
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-
-
-def invoke_raw(srv: be.BedrockServer, model_id: str, body: Any = b"{}") -> tuple[int, dict[str, str], bytes]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-    return raw_request(srv, "POST", f"/model/{model_id}/invoke", data, {"Content-Type": "application/json"})
-
-
-def stats(srv: be.BedrockServer) -> dict[str, int]:
-    status, dummy, body = raw_request(srv, "GET", "/_test/stats")
-    assert status == 200
-    return json.loads(body)
-
-
-def wait_for_in_flight(srv: be.BedrockServer, count: int) -> None:
-    deadline = time.monotonic() + 5
-    while stats(srv)["in_flight"] != count:
-        assert time.monotonic() < deadline, f"in_flight never became {count}: {stats(srv)}"
-        time.sleep(0.02)
 
 
 # Each new id also answers behind an inference profile and with a ".suffix" that makes it unique.
@@ -780,7 +601,7 @@ def test_delay_echoes_after_the_delay(server: be.BedrockServer, body: dict[str, 
 
 
 def test_delay_is_capped(server: be.BedrockServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(be, "MAX_SLEEP", 0.1)
+    monkeypatch.setattr(invoke_model, "MAX_SLEEP", 0.1)
     started = time.monotonic()
     assert invoke_raw(server, "test.delay", {"delay": 30})[0] == 200
     assert time.monotonic() - started < 2
@@ -888,175 +709,3 @@ def test_in_flight_drops_when_an_answer_fails(
     failure(fresh_server, monkeypatch)
     wait_for_in_flight(fresh_server, 0)
     assert stats(fresh_server)["invocations"] == 1
-
-
-# ---------------------------------------------------------------- SigV4
-
-
-def test_sigv4_accepts_known_key(signed_server: be.BedrockServer) -> None:
-    client = make_client(signed_server.url, key=TEST_KEY, secret=be.TEST_CREDENTIALS[TEST_KEY])
-    # The ARN exercises botocore's double escaping of the already percent-encoded path.
-    model_id = f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.{CLAUDE}"
-    reply = json.loads(invoke(client, model_id, CLAUDE_BODY, trace="ENABLED", contentType="application/json")[1])
-    assert reply["content"][0]["text"] == "You asked: What is Ansible?"
-    assert invoke(client, "test.echo", "ünïcode body".encode("utf-8"))[1] == "ünïcode body".encode("utf-8")
-
-
-def test_sigv4_session_token(signed_server: be.BedrockServer) -> None:
-    secret, token = be.TEST_CREDENTIALS[TOKEN_KEY], be.TEST_SESSION_TOKENS[TOKEN_KEY]
-    assert (
-        json.loads(
-            invoke(make_client(signed_server.url, key=TOKEN_KEY, secret=secret, token=token), "test.throttle-0", b"{}")[
-                1
-            ]
-        )["ok"]
-        is True
-    )
-
-
-@pytest.mark.parametrize(
-    "key, secret, token, code",
-    [
-        (TEST_KEY, "wrong-secret", None, "InvalidSignatureException"),
-        ("AKIDUNKNOWN", "whatever", None, "UnrecognizedClientException"),
-        (TOKEN_KEY, be.TEST_CREDENTIALS[TOKEN_KEY], None, "UnrecognizedClientException"),
-        (TOKEN_KEY, be.TEST_CREDENTIALS[TOKEN_KEY], "wrong-token", "UnrecognizedClientException"),
-        (TEST_KEY, be.TEST_CREDENTIALS[TEST_KEY], "unexpected-token", "UnrecognizedClientException"),
-    ],
-    ids=["wrong-secret", "unknown-key", "missing-token", "wrong-token", "unexpected-token"],
-)
-def test_sigv4_refusals(signed_server: be.BedrockServer, key: str, secret: str, token: str | None, code: str) -> None:
-    reset(signed_server)
-    error = client_error(
-        make_client(signed_server.url, key=key, secret=secret, token=token),
-        f"arn:aws:bedrock:us-east-1::foundation-model/{CLAUDE}",
-        CLAUDE_BODY,
-    )
-    assert (error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Code"]) == (403, code)
-    # Refused requests are still recorded (recording happens before authentication).
-    assert len(recorded(signed_server)) == 1
-
-
-def _signed_headers(srv: be.BedrockServer, path: str, body: bytes) -> dict[str, str]:
-    request = AWSRequest(method="POST", url=f"{srv.url}{path}", data=body, headers={"Content-Type": "application/json"})
-    SigV4Auth(Credentials(TEST_KEY, be.TEST_CREDENTIALS[TEST_KEY]), "bedrock", "us-east-1").add_auth(request)
-    return dict(request.headers.items())
-
-
-def test_sigv4_covers_body_and_needs_authorization(signed_server: be.BedrockServer) -> None:
-    path = "/model/test.echo/invoke"
-    headers = _signed_headers(signed_server, path, b'{"a": 1}')
-    assert raw_request(signed_server, "POST", path, b'{"a": 1}', headers)[0] == 200
-    status, response_headers, dummy = raw_request(signed_server, "POST", path, b'{"a": 2}', headers)
-    assert (status, response_headers["x-amzn-ErrorType"]) == (403, "InvalidSignatureException")
-    headers["X-Amz-Content-SHA256"] = hashlib.sha256(b"other").hexdigest()
-    status, response_headers, dummy = raw_request(signed_server, "POST", path, b'{"a": 1}', headers)
-    assert (status, response_headers["x-amzn-ErrorType"]) == (403, "InvalidSignatureException")
-    status, response_headers, dummy = raw_request(signed_server, "POST", path, b"{}")
-    assert (status, response_headers["x-amzn-ErrorType"]) == (403, "MissingAuthenticationTokenException")
-    # Control routes are never signed.
-    assert raw_request(signed_server, "GET", "/_test/health")[0] == 200
-
-
-# ---------------------------------------------------------------- HTTPS and CLI
-
-
-def test_https_with_throwaway_ca(tmp_path: Any) -> None:
-    files = be.make_test_ca(str(tmp_path))
-    srv = be.start_server(tls_cert=files["cert"], tls_key=files["key"], verify_sigv4=True)
-    try:
-        assert srv.url.startswith("https://127.0.0.1:")
-        client = make_client(srv.url, key=TEST_KEY, secret=be.TEST_CREDENTIALS[TEST_KEY], verify=files["ca"])
-        assert json.loads(invoke(client, CLAUDE, CLAUDE_BODY)[1])["content"][0]["text"] == "You asked: What is Ansible?"
-        localhost = make_client(
-            srv.url.replace("127.0.0.1", "localhost"),
-            key=TEST_KEY,
-            secret=be.TEST_CREDENTIALS[TEST_KEY],
-            verify=files["ca"],
-        )
-        assert invoke(localhost, "test.echo", b"tls")[1] == b"tls"
-        with pytest.raises(botocore.exceptions.SSLError):
-            invoke(
-                make_client(srv.url, key=TEST_KEY, secret=be.TEST_CREDENTIALS[TEST_KEY], verify=True), "test.echo", b"x"
-            )
-        # A client that fails the handshake must not take the server down.
-        context = ssl.create_default_context(cafile=files["ca"])
-        with context.wrap_socket(socket.create_connection(("127.0.0.1", srv.port)), server_hostname="localhost") as tls:
-            tls.sendall(b"GET /_test/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-            assert tls.recv(4096).startswith(b"HTTP/1.1 200")
-    finally:
-        srv.stop()
-
-
-def _start_cli(tmp_path: Any, *extra: str) -> tuple[subprocess.Popen[str], str, int]:
-    port_file = str(tmp_path / "port")
-    process = subprocess.Popen(  # pylint: disable=consider-using-with
-        [
-            sys.executable,
-            SCRIPT,
-            "--port",
-            "0",
-            "--port-file",
-            port_file,
-            "--log",
-            str(tmp_path / "access.log"),
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    assert line.startswith("listening on "), line + (process.stderr.read() if process.stderr else "")
-    url = line.split()[-1]
-    with open(port_file, encoding="ascii") as handle:
-        port = int(handle.read())
-    assert url.endswith(f"://127.0.0.1:{port}")
-    return process, url, port
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_cli_lifecycle(tmp_path: Any, signum: int) -> None:
-    process, url, port = _start_cli(tmp_path)
-    try:
-        assert url == f"http://127.0.0.1:{port}"
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/_test/health")
-        assert json.loads(connection.getresponse().read()) == {"ok": True}
-        connection.close()
-        assert invoke(make_client(url), "test.echo", b"cli")[1] == b"cli"
-        process.send_signal(signum)
-        stdout, stderr = process.communicate(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0
-    assert stdout == "" and "Traceback" not in stderr
-    assert "POST /model/test.echo/invoke" in (tmp_path / "access.log").read_text(encoding="utf-8")
-
-
-def test_cli_https_and_sigv4(tmp_path: Any) -> None:
-    files = be.make_test_ca(str(tmp_path))
-    process, url, dummy = _start_cli(tmp_path, "--tls-cert", files["cert"], "--tls-key", files["key"], "--verify-sigv4")
-    try:
-        assert url.startswith("https://")
-        good = make_client(url, key=TEST_KEY, secret=be.TEST_CREDENTIALS[TEST_KEY], verify=files["ca"])
-        assert invoke(good, "test.echo", b"ok")[1] == b"ok"
-        bad = make_client(url, key=TEST_KEY, secret="nope", verify=files["ca"])
-        assert client_error(bad, "test.echo")["Error"]["Code"] == "InvalidSignatureException"
-        process.terminate()
-        assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-def test_bug_in_the_fake_still_answers(server: be.BedrockServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: Any) -> be.Reply:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(be, "invoke_reply", broken)
-    error = client_error(make_client(server.url), "test.echo")
-    assert (error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Code"]) == (500, "InternalServerException")

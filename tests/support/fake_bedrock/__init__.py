@@ -1,0 +1,7 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A deterministic fake of Amazon Bedrock's APIs on one address, for the tests, the demo and the benchmark.
+
+One file per API (invoke_model.py: InvokeModel, with the real model families of models.py and the test.* faults of
+faults.py), sharing the HTTP server, recording and SigV4 check of server.py, core.py and sigv4.py. Only the standard
+library is needed; botocore is imported lazily, for ``--verify-sigv4`` only.
+"""
