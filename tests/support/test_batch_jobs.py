@@ -255,8 +255,10 @@ def test_stop_before_it_runs(srv: be.BedrockServer, api: tuple[Any, Any]) -> Non
         "jobArn"
     ]
     api[0].stop_model_invocation_job(jobIdentifier=arn)
+    assert api[0].get_model_invocation_job(jobIdentifier=arn)["status"] == "Stopping"
     control(srv, "POST", "/_test/batch/jobs/early/advance")
-    job, dummy = wait_final(api[0], arn)
+    job = control(srv, "POST", "/_test/batch/jobs/early/wait", {"timeout": 10})
+    assert job["history"] == ["Submitted", "Stopping", "Stopped"]
     assert job["status"] == "Stopped" and "processedRecordCount" not in job
     assert output_keys(api[1], job) == []
 
@@ -273,6 +275,14 @@ def test_finish_at_once_with_a_chosen_status(srv: be.BedrockServer, api: tuple[A
     assert job["status"] == status
     listed = control(srv, "GET", "/_test/batch/jobs")[0]
     assert listed["outputLocation"] == f"s3://{BUCKET}/out/{arn.rsplit('/', 1)[1]}/"
+
+
+def test_a_chosen_status_wins_over_the_name(srv: be.BedrockServer, api: tuple[Any, Any]) -> None:
+    control(srv, "POST", "/_test/batch/config", {"step_seconds": None})
+    api[0].create_model_invocation_job(**job_request("expire-not", put_jsonl(api[1], "in/n.jsonl", records(3))))
+    control(srv, "POST", "/_test/batch/finish", {"status": "Completed"})
+    job = control(srv, "POST", "/_test/batch/jobs/expire-not/wait", {"timeout": 10})
+    assert job["status"] == "Completed" and job["successRecordCount"] == 3
 
 
 def test_fifty_thousand_records_stream_in_a_few_seconds(srv: be.BedrockServer, api: tuple[Any, Any]) -> None:

@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Callable
 
 from .batch_rules import ACTIVE_STATUSES
 from .batch_rules import FINAL_STATUSES
@@ -140,7 +139,7 @@ def scenarios_of(name: str) -> set[str]:
 class JobStore:
     """Every job of one fake server, by id, with the test controls."""
 
-    def __init__(self, s3: Callable[[], S3Upstream | None], config: BatchConfig | None = None) -> None:
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None) -> None:
         self._s3 = s3
         self.defaults = copy.deepcopy(config or BatchConfig())
         self.config = copy.deepcopy(self.defaults)
@@ -254,8 +253,11 @@ class JobStore:
                     if job.status not in FINAL_STATUSES and job.status != "Stopping":
                         self._set(job, "Stopping")
                         job.stop_requested = True
-                elif forced[status]:
-                    job.scenarios.add(forced[status])
+                elif status is not None:
+                    # The status asked for wins over the scenario the job's name picked.
+                    job.scenarios -= {"expire", "fail", "partial"}
+                    if forced[status]:
+                        job.scenarios.add(forced[status])
                 job.scenarios.discard("hold")
                 job.rush = True
             self.cond.notify_all()
@@ -302,7 +304,8 @@ class JobStore:
 
     def _set(self, job: Job, status: str, message: str | None = None) -> None:
         """Change a job's status; the caller holds ``cond``."""
-        if job.abandoned:
+        if job.abandoned or (job.stop_requested and status in ("Validating", "Scheduled", "InProgress")):
+            # A job being stopped shows Stopping until it is Stopped (or fails on the way).
             return
         job.status = status
         job.history.append(status)
@@ -345,7 +348,7 @@ class JobStore:
             self._move(job, "Failed", f"The fake batch service failed: {exc!r}")
 
     def _run(self, job: Job) -> None:
-        s3 = self._s3()
+        s3 = self._s3
         if not self._pause(job):
             return self._stopped(job)
         self._move(job, "Validating")

@@ -87,8 +87,8 @@ class BatchConfig:
             elif name in ("account", "region"):
                 if not isinstance(value, str):
                     raise ValueError(f"{name} must be a string")
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < (name == "default_page_size"):
+                raise ValueError(f"{name} must be a non-negative integer (default_page_size: positive)")
         for name, value in changes.items():
             setattr(self, name, value)
 
