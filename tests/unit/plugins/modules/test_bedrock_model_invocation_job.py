@@ -373,3 +373,43 @@ def test_old_boto3_fails_clearly(capsys, aws_stubbers, monkeypatch, version, ove
     result = run_module(capsys, task(**overrides))
     assert result["_exit_code"] == 1
     assert needed in result["msg"]
+
+
+def test_check_mode_reads_no_output_into_a_file(capsys, aws_stubbers, tmp_path):
+    dest = tmp_path / "answers.jsonl"
+    listing(aws_stubbers, job("Completed"))
+    result = run_module(capsys, task(responses_dest=str(dest)), check_mode=True)
+    assert result["_exit_code"] == 0, result
+    assert result["changed"] is False and result["msg"] == f"Would write the job's answers to {dest}"
+    assert not dest.exists()
+    aws_stubbers["bedrock"].assert_no_pending_responses()
+
+
+def test_a_create_whose_answer_is_lost_creates_one_job(capsys, aws_stubbers, monkeypatch):
+    from botocore.exceptions import ConnectionClosedError
+
+    from ansible_collections.amazon.ai.plugins.module_utils import batch_job
+
+    sent = []
+    real = batch_job.create_job
+
+    def losing_first(client, request):
+        # The first send is lost after Bedrock made the job; create_job sends again with the same token.
+        original = client.create_model_invocation_job
+
+        def create(aws_retry=False, **kwargs):
+            sent.append(kwargs["clientRequestToken"])
+            if len(sent) == 1:
+                raise ConnectionClosedError(endpoint_url="http://127.0.0.1:1/model-invocation-job")
+            return original(aws_retry=aws_retry, **kwargs)
+
+        monkeypatch.setattr(client, "create_model_invocation_job", create, raising=False)
+        return real(client, request)
+
+    monkeypatch.setattr(batch_job, "create_job", losing_first)
+    listing(aws_stubbers)
+    aws_stubbers["bedrock"].add_response("create_model_invocation_job", {"jobArn": JOB_ARN})
+    aws_stubbers["bedrock"].add_response("get_model_invocation_job", job("Submitted"), {"jobIdentifier": JOB_ARN})
+    result = run_module(capsys, task())
+    assert result["_exit_code"] == 0, result
+    assert result["changed"] is True and len(sent) == 2 and sent[0] == sent[1] == token_for()
