@@ -130,11 +130,12 @@ def test_iter_lines_whatever_the_chunks(lines, size):
     rid=st.text(max_size=5) | st.integers(),
     model_input=json_values,
     output=json_values,
-    spaces=st.sampled_from(["", " ", " \t"]),
+    separators=st.tuples(st.sampled_from([",", ", ", ",\t ", " ,\n"]), st.sampled_from([":", ": ", " :\t", "\r\n:"])),
 )
-def test_split_output_line_agrees_with_json(rid, model_input, output, spaces):
-    line = output_line(rid, output, model_input=model_input).replace(", ", "," + spaces)
-    parts = records.split_output_line(line)
+def test_split_output_line_agrees_with_json(rid, model_input, output, separators):
+    # Any white space JSON allows between tokens, never inside strings.
+    line = json.dumps({"recordId": rid, "modelInput": model_input, "modelOutput": output}, separators=separators)
+    parts = records.split_output_line(" " + line + "\t")
     assert parts.record_id == rid
     assert json.loads(parts.model_output) == output
     assert parts.error is None
