@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Tests of family "batch"'s numbers, goals and section of docs/benchmarks.md (batch.py)."""
+
+from __future__ import annotations
+
+import batch
+import pytest
+import run
+from batch_measure import embed_key
+from batch_measure import key
+from common import Bench
+from report import Results
+from test_many_prompts import MACHINE
+
+
+def size_samples(count, **changes):
+    """One round of a job of count records: 20 µs of CPU a record to stage, 50 µs to collect either way."""
+    values = {
+        "stage_cpu": 1.0 + count * 20e-6,
+        "returned_cpu": 1.0 + count * 90e-6,
+        "dest_cpu": 1.0 + count * 50e-6,
+        "base_cpu": 1.0,
+        "stage_rss_mb": 60.0 + count * 0.0004,
+        "returned_rss_mb": 60.0 + count * 0.004,
+        "dest_rss_mb": 60.0 + count * 0.0002,
+        "base_rss_mb": 60.0,
+        "stage_wall": 2.0,
+        "returned_wall": 3.0,
+        "dest_wall": 2.0,
+        "bare_wall": 1.25,
+        "base_wall": 1.0,
+        "output_mb": count * 0.0004,
+        "task_returned": count * 0.001,
+        "task_dest": count * 0.0005,
+    }
+    values.update(changes)
+    return {key(count, name): value if isinstance(value, list) else [value] for name, value in values.items()}
+
+
+def embed_samples(**changes):
+    values = {
+        "base_cpu": 1.0,
+        "returned_cpu": 1.0 + 999 * 80e-6,
+        "dest_cpu": 1.0 + 999 * 40e-6,
+        "base_rss_mb": 60.0,
+        "returned_rss_mb": 100.0,
+        "dest_rss_mb": 64.0,
+        "returned_wall": 3.0,
+        "dest_wall": 2.0,
+        "output_mb": 20.0,
+        "task_returned": 9.0,
+        "task_dest": 3.0,
+    }
+    values.update(changes)
+    return {embed_key(name): [value] for name, value in values.items()}
+
+
+def batch_results(tmp_path, samples):
+    bench = Bench(str(tmp_path), str(tmp_path), "python3")
+    bench.samples.values = samples
+    return Results(
+        bench=bench,
+        families=run.FAMILIES,
+        rounds=1,
+        machine=MACHINE,
+        started="2026-01-01 00:00",
+        duration=120.0,
+        load_before=(0.0, 0.0, 0.0),
+        load_after=(0.0, 0.0, 0.0),
+        launcher_rss_mb=20.0,
+    )
+
+
+def test_batch_numbers_per_record_over_the_baseline(tmp_path):
+    results = batch_results(tmp_path, {**size_samples(1000), **size_samples(50000), **embed_samples()})
+    d = batch.derived(results)
+    assert d["batch_sizes"] == [1000, 50000]
+    for count in (1000, 50000):
+        assert d[key(count, "stage_cpu_per_record")] == pytest.approx(20e-6)
+        assert d[key(count, "returned_cpu_per_record")] == pytest.approx(90e-6)
+        assert d[key(count, "dest_cpu_per_record")] == pytest.approx(50e-6)
+        # Memory over the baseline against the output: 1x staging, 10x returned, 0.5x to a file.
+        assert d[key(count, "stage_memory_factor")] == pytest.approx(1.0)
+        assert d[key(count, "returned_memory_factor")] == pytest.approx(10.0)
+        assert d[key(count, "dest_memory_factor")] == pytest.approx(0.5)
+        assert d[key(count, "collect_ratio")] == pytest.approx(1.6)
+        assert d[key(count, "returned_ratio")] == pytest.approx(2.4)
+        assert d[key(count, "task_returned_per_record")] == pytest.approx(0.001)
+    # The embeddings' baseline sends one request: the 999 others are what is counted.
+    assert d[embed_key("returned_cpu_per_record")] == pytest.approx(80e-6)
+    assert d[embed_key("dest_memory_factor")] == pytest.approx(0.2)
+
+
+def test_batch_goals_judge_every_size(tmp_path):
+    samples = {**size_samples(1000), **size_samples(50000), **embed_samples()}
+    goals = batch.goals(batch.derived(batch_results(tmp_path, samples)))
+    verdicts = {goal[0]: goal[2] for goal in goals}
+    assert verdicts == {
+        "Module's own CPU per record, staging, under 100 µs": True,
+        "Module's own CPU per record, collecting, returned, under 100 µs": True,
+        "Module's own CPU per record, collecting, responses_dest, under 100 µs": True,
+        "Module's peak memory, staging, under 4× the output's size": True,
+        "Module's peak memory, collecting, returned, under 4× the output's size": False,
+        "Module's peak memory, collecting, responses_dest, under 4× the output's size": True,
+        "Collecting 50,000 records with responses_dest within 2× the bare boto3 script": True,
+        "1,000 embeddings through bedrock_invoke_models, returned: CPU per reply under 100 µs, peak memory under "
+        "4× the answers": True,
+        "1,000 embeddings through bedrock_invoke_models, responses_dest: CPU per reply under 100 µs, peak memory "
+        "under 4× the answers": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "changes, goal, ok",
+    [
+        # 100 µs a record is not under 100 µs; one size over fails the goal for all.
+        ({"dest_cpu": 1.0 + 50000 * 100e-6}, "Module's own CPU per record, collecting, responses_dest", False),
+        ({"dest_cpu": 1.0 + 50000 * 99e-6}, "Module's own CPU per record, collecting, responses_dest", True),
+        ({"dest_wall": 2.5, "bare_wall": 1.25}, "Collecting 50,000 records", True),  # 2x exactly
+        ({"dest_wall": 2.51, "bare_wall": 1.25}, "Collecting 50,000 records", False),
+        ({"stage_rss_mb": 60.0 + 80.0}, "Module's peak memory, staging", False),  # 80 MB over, 20 MB of output
+    ],
+)
+def test_batch_goals_at_their_edges(tmp_path, changes, goal, ok):
+    samples = {**size_samples(1000), **size_samples(50000, **changes)}
+    goals = batch.goals(batch.derived(batch_results(tmp_path, samples)))
+    assert [verdict for name, dummy, verdict in goals if name.startswith(goal)] == [ok]
+
+
+def test_batch_without_the_50000_records_or_the_embeddings_leaves_their_goals_out(tmp_path):
+    goals = batch.goals(batch.derived(batch_results(tmp_path, size_samples(1000))))
+    assert not [name for name, dummy, dummy in goals if "50,000" in name or "embeddings" in name]
+    assert len(goals) == 6
+
+
+def test_batch_only_report_has_its_section_and_the_growth_table(tmp_path):
+    samples = {**size_samples(1000), **size_samples(10000), **size_samples(50000), **embed_samples()}
+    results = batch_results(tmp_path, samples)
+    assert [family.NAME for family in results.ran()] == ["batch"]
+    report = results.markdown()
+    assert "## Prompts at any scale: amazon.ai.bedrock_model_invocation_job" in report
+    assert "## One interface for every chat model" not in report
+    assert "| Records | 1,000 | 10,000 | 50,000 |" in report
+    assert "| Module CPU per record, staging | 20 µs | 20 µs | 20 µs |" in report
+    assert (
+        "| One task, returned: wall time (per record) | 1.00 s (1000 µs) | 10.00 s (1000 µs) | 50.00 s (1000 µs) |"
+        in (report)
+    )
+    assert "| 50,000 records: the job's output in S3 | 20 MB | – | 1 |" in report
+    assert "| 1,000 records: the job's output in S3 | 0.4 MB | – | 1 |" in report
+    assert report.count("| **FAIL** |") == 1  # the returned answers' memory
+    assert "then, once, the batch job of 50,000 records" in report
+
+
+def test_batch_has_not_run_without_a_job(tmp_path):
+    assert not batch.ran(batch_results(tmp_path, embed_samples()))
