@@ -5,9 +5,10 @@
 #
 # Starts the endpoints on 127.0.0.1 (moto's server with its recorder on, and the project's fake Bedrock endpoint,
 # tests/support/bedrock_endpoint.py, as plain HTTP, as HTTP checking SigV4 signatures, and as HTTPS with a throwaway
-# CA), runs the target's playbooks through ansible-playbook with their addresses as extra vars, stops the endpoints,
-# and ends with a count line. Which playbooks: those named, or with --compat those listed in the target's compat.txt
-# (one file name per line: its main path, for the compatibility stage), or else every test_*.yml of the target.
+# CA, each also serving moto's S3 by forwarding the requests signed for s3), runs the target's playbooks through
+# ansible-playbook with their addresses as extra vars, stops the endpoints, and ends with a count line. Which
+# playbooks: those named, or with --compat those listed in the target's compat.txt (one file name per line: its main
+# path, for the compatibility stage), or else every test_*.yml of the target.
 #
 # The environment it reads:
 #   AMAZON_AI_TOOLS_PYTHON  the Python that runs the endpoints and moto (default: python on PATH); ansible-playbook
@@ -48,13 +49,16 @@ sys.path.insert(0, sys.argv[2])
 from bedrock_endpoint import make_test_ca
 make_test_ca(sys.argv[1])
 PY
-  harness_start_endpoint plain
-  harness_start_endpoint sigv4 --verify-sigv4
-  harness_start_endpoint tls --tls-cert "$harness_work/server.pem" --tls-key "$harness_work/server.key"
   moto_port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$harness_work/moto-recording.jsonl" \
     "$(dirname "$python")/moto_server" -H 127.0.0.1 -p "$moto_port" >"$harness_work/moto.log" 2>&1 &
   harness_pids+=($!)
+  # Each endpoint serves moto's S3 too (requests signed for s3 are forwarded), as a task's endpoint_url is used by
+  # all of its clients: the batch module's s3 and bedrock clients share one address.
+  local s3=(--s3-upstream "http://127.0.0.1:$moto_port")
+  harness_start_endpoint plain "${s3[@]}"
+  harness_start_endpoint sigv4 --verify-sigv4 "${s3[@]}"
+  harness_start_endpoint tls --tls-cert "$harness_work/server.pem" --tls-key "$harness_work/server.key" "${s3[@]}"
 
   local name
   for name in plain sigv4 tls; do

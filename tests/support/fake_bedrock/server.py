@@ -1,6 +1,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP server of the fake: keep-alive HTTP/1.1 (or HTTPS), recording, SigV4, control routes, and routing.
 
+With ``--s3-upstream URL`` (moto's server) it serves S3 on the same address: requests signed for ``s3`` (or unsigned
+and for none of its own routes) are streamed there and back (s3_proxy.py), recorded with operation ``S3``.
+
 Every API (one file each: invoke_model.py, ...) lists its operations as ``ROUTES``; API_ROUTES below joins them.
 Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_test/requests``, ``GET /_test/stats``
 (InvokeModel requests in flight, their peak, the total and the ``test.crowd`` refusals) and ``DELETE /_test/requests``
@@ -27,6 +30,7 @@ from typing import Callable
 from urllib.parse import unquote
 from urllib.parse import urlsplit
 
+from . import batch
 from . import invoke_model
 from .core import FaultCounters
 from .core import InvokeStats
@@ -36,10 +40,13 @@ from .core import RequestRecorder
 from .core import Route
 from .core import error_reply
 from .core import json_bytes
+from .s3_proxy import S3Upstream
+from .s3_proxy import forward
+from .s3_proxy import signed_service
 from .sigv4 import verify_sigv4
 
 # Every API the fake serves.
-API_ROUTES: list[Route] = [*invoke_model.ROUTES]
+API_ROUTES: list[Route] = [*invoke_model.ROUTES, *batch.ROUTES]
 
 
 class BedrockHandler(BaseHTTPRequestHandler):
@@ -137,10 +144,22 @@ class BedrockHandler(BaseHTTPRequestHandler):
             self.server.log(f"{self.address_string()} - - {route.operation or 'control'} failed: {exc!r}")
             return error_reply(500, "InternalServerException", f"The fake Bedrock endpoint failed: {exc!r}")
 
+    def _for_s3(self, path: str, query: str) -> bool:
+        """Whether to forward a request to the S3 upstream: signed for s3, or unsigned and for no route of ours."""
+        if self.server.s3 is None:
+            return False
+        service = signed_service(self.headers, query)
+        return service == "s3" if service is not None else not batch.is_bedrock_path(path)
+
     def _dispatch(self) -> None:
-        body = self._read_body()
         parts = urlsplit(self.path)
         path = parts.path
+        if self._for_s3(path, parts.query):
+            # Streamed both ways (never read whole here), and recorded without its body.
+            self.server.recorder.record({"method": self.command, "path": self.path, "operation": "S3"})
+            forward(self, self.server.s3)
+            return
+        body = self._read_body()
         route, match = self._route(path)
         if path.startswith("/_test/"):
             reply = self._control(path)
@@ -190,6 +209,8 @@ class BedrockServer(ThreadingHTTPServer):
         ssl_context: ssl.SSLContext | None = None,
         verify_sigv4: bool = False,
         log_path: str | None = None,
+        s3_upstream: str | None = None,
+        batch_defaults: dict[str, Any] | None = None,
     ) -> None:
         if ":" in host:
             self.address_family = socket.AF_INET6
@@ -200,6 +221,10 @@ class BedrockServer(ThreadingHTTPServer):
         self.counters = FaultCounters()
         self.stats = InvokeStats()
         self.routes = list(API_ROUTES)
+        # moto's S3 server, behind this address too, as one endpoint_url serves all of a task's clients.
+        self.s3 = S3Upstream(s3_upstream) if s3_upstream else None
+        # The batch service's settings at start and after each reset (batch_jobs.BatchConfig's fields).
+        self.batch_defaults = dict(batch_defaults or {})
         # Each API's own state (jobs, conversations, ...), made on first use; reset() clears what has a reset().
         self.api_state: dict[str, Any] = {}
         self._state_lock = threading.Lock()
@@ -270,13 +295,15 @@ def start_server(
     tls_key: str | None = None,
     verify_sigv4: bool = False,
     log_path: str | None = None,
+    s3_upstream: str | None = None,
+    batch_defaults: dict[str, Any] | None = None,
 ) -> BedrockServer:
     """Start the fake in a daemon thread and return the server (``.url``, ``.port``, ``.stop()``)."""
     context = None
     if tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls_cert, tls_key)
-    server = BedrockServer(host, port, context, verify_sigv4, log_path)
+    server = BedrockServer(host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults)
     server.thread = threading.Thread(target=server.serve_forever, name=f"fake-bedrock-{server.port}", daemon=True)
     server.thread.start()
     return server
@@ -329,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     parser.add_argument("--verify-sigv4", action="store_true", help="refuse requests not signed with TEST_CREDENTIALS")
     parser.add_argument("--log", help="append an access log to this file")
+    parser.add_argument("--s3-upstream", help="moto's server (http://127.0.0.1:PORT): S3 requests go there")
+    parser.add_argument("--batch-step-seconds", type=float, help="how long each batch job status lasts (0.5)")
+    parser.add_argument("--batch-min-records", type=int, help="fewest records a batch job takes (100)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -337,7 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     # Handle signals from the start so an early SIGTERM still exits cleanly.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *args: stop.set())
-    server = start_server(args.host, args.port, args.tls_cert, args.tls_key, args.verify_sigv4, args.log)
+    batch_defaults = {
+        name: value
+        for name, value in (("step_seconds", args.batch_step_seconds), ("min_records", args.batch_min_records))
+        if value is not None
+    }
+    server = start_server(
+        args.host, args.port, args.tls_cert, args.tls_key, args.verify_sigv4, args.log, args.s3_upstream, batch_defaults
+    )
     try:
         if args.port_file:
             write_port_file(args.port_file, server.port)

@@ -1,0 +1,212 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bedrock batch inference (model invocation jobs) in the fake endpoint, with moto's S3 behind the same URL.
+
+API routes (rest-json, errors as ``x-amzn-ErrorType`` plus ``{"message"}``):
+``POST /model-invocation-job``, ``GET /model-invocation-job/{id or ARN}``, ``GET /model-invocation-jobs``,
+``POST /model-invocation-job/{id or ARN}/stop``, and ``POST /tagResource|/untagResource|/listTagsForResource`` for
+job ARNs. Requests signed for ``s3`` go to the S3 upstream (``--s3-upstream URL``, moto's server).
+
+Control routes (never signed, JSON), also used by the benchmark:
+``GET|POST /_test/batch/config`` (read or change BatchConfig: step_seconds, min_records, ...),
+``GET /_test/batch/jobs`` (every job with its id, scenarios, output location and manifest counts),
+``POST /_test/batch/jobs/{name, id or ARN}/advance`` (body ``{"steps": N}``, default 1),
+``POST /_test/batch/jobs/{name, id or ARN}/finish`` and ``POST /_test/batch/finish`` (every job), body
+``{"status": "Completed|PartiallyCompleted|Failed|Expired|Stopped"}`` optional,
+``POST /_test/batch/jobs/{name, id or ARN}/wait`` (body ``{"timeout": seconds}``: until the job is final),
+``POST /_test/batch/faults`` (body ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or
+"drop", "times": N}``: the next N calls of that operation fail so, "drop" creates the job and hangs up),
+``DELETE /_test/batch`` (forget every job, tag and fault; the configuration back to the server's defaults).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from typing import Callable
+from urllib.parse import parse_qsl
+from urllib.parse import unquote
+
+from .batch_jobs import JobStore
+from .batch_rules import ERRORS
+from .batch_rules import BatchConfig
+from .batch_rules import BatchError
+from .batch_rules import check_create
+from .batch_rules import check_identifier
+from .batch_rules import check_list
+from .batch_rules import error
+from .core import Reply
+from .core import Request
+from .core import Route
+from .core import error_reply
+from .core import json_bytes
+from .s3_proxy import S3Upstream
+
+_JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
+_CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
+_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
+_TAGGING = ("/tagResource", "/untagResource", "/listTagsForResource")
+
+
+def is_bedrock_path(path: str) -> bool:
+    """Whether an unsigned request's path is one of this fake's own (so it is not for S3)."""
+    return path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in _TAGGING
+
+
+class BatchService:
+    """The batch API's jobs and tags and its test controls, for one fake server."""
+
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None) -> None:
+        self.store = JobStore(s3, config)
+
+    def reset(self) -> None:
+        self.store.reset()
+
+    def answer(self, operation: str, request: Request) -> Reply:
+        try:
+            fault = self.store.take_fault(operation)
+            if fault is not None and fault != "drop":
+                raise error(fault, f"Fault injected by the test for {operation}.")
+            if operation == "CreateModelInvocationJob":
+                body = _json_body(request.body)
+                check_create(body)
+                match = _REGION.search(request.headers.get("Authorization") or "")
+                job, created = self.store.create(body, match.group(1) if match else None)
+                if created and (fault == "drop" or "dropped" in job.scenarios):
+                    # The job exists, but the client never hears so: it sees the connection close.
+                    return Reply(200, b"", wire=b"")
+                return Reply(200, json_bytes({"jobArn": job.arn}))
+            if operation in ("GetModelInvocationJob", "StopModelInvocationJob"):
+                identifier = unquote(request.match.group("job"))
+                check_identifier(identifier)
+                if operation == "StopModelInvocationJob":
+                    self.store.stop(identifier)
+                    return Reply(200, b"{}")
+                return Reply(200, json_bytes(self.store.get(identifier)))
+            if operation == "ListModelInvocationJobs":
+                query = check_list(dict(parse_qsl(request.query, keep_blank_values=True)))
+                return Reply(200, json_bytes(self.store.list(query)))
+            return Reply(200, json_bytes(self._tagging(operation, _json_body(request.body))))
+        except BatchError as exc:
+            return error_reply(exc.status, exc.code, exc.message)
+
+    def _tagging(self, operation: str, request: Any) -> dict[str, Any]:
+        arn = request.get("resourceARN") if isinstance(request, dict) else None
+        with self.store.cond:
+            tags = self.store.tags.get(arn) if isinstance(arn, str) else None
+            if tags is None:
+                raise error("ResourceNotFoundException", f"The resource {arn} could not be found.")
+            if operation == "ListTagsForResource":
+                return {"tags": [{"key": k, "value": v} for k, v in tags.items()]}
+            if operation == "TagResource":
+                new = request.get("tags")
+                if not isinstance(new, list) or not all(isinstance(t, dict) and "key" in t for t in new):
+                    raise error("ValidationException", "tags must be a list of {key, value}.")
+                tags.update({tag["key"]: tag.get("value", "") for tag in new})
+            else:
+                keys = request.get("tagKeys")
+                if not isinstance(keys, list):
+                    raise error("ValidationException", "tagKeys must be a list.")
+                for key in keys:
+                    tags.pop(key, None)
+            return {}
+
+    # --- test controls -----------------------------------------------------------------------------------------
+
+    def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/batch`` control route."""
+        try:
+            request = json.loads(body) if body.strip() else {}
+            if not isinstance(request, dict):
+                raise ValueError("the body must be a JSON object")
+            return self._control(method, path, request)
+        except ValueError as exc:
+            return 400, {"message": str(exc)}
+        except BatchError as exc:
+            return exc.status, {"message": exc.message}
+
+    def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+        store = self.store
+        if path == "/_test/batch/config":
+            if method == "POST":
+                with store.cond:
+                    store.config.update(request)
+                    store.cond.notify_all()
+            return 200, store.config.snapshot()
+        if path == "/_test/batch/jobs" and method == "GET":
+            return 200, store.snapshot()
+        if path == "/_test/batch" and method == "DELETE":
+            store.reset()
+            return 200, {"ok": True}
+        if path == "/_test/batch/finish" and method == "POST":
+            store.finish(None, _final_status(request))
+            return 200, {"ok": True}
+        if path == "/_test/batch/faults" and method == "POST":
+            operation, code, times = request.get("operation"), request.get("error"), request.get("times", 1)
+            if operation not in _OPERATIONS:
+                raise ValueError(f"unknown operation {operation!r}")
+            if code not in ERRORS and not (code == "drop" and operation == "CreateModelInvocationJob"):
+                raise ValueError(f"unknown error {code!r} (or 'drop', for CreateModelInvocationJob only)")
+            if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+                raise ValueError("times must be a positive integer")
+            store.add_fault(operation, code, times)
+            return 200, {"ok": True}
+        match = _CONTROL_JOB.match(path)
+        if match and method == "POST":
+            identifier, action = unquote(match.group(1)), match.group(2)
+            if action == "advance":
+                steps = request.get("steps", 1)
+                if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+                    raise ValueError("steps must be a positive integer")
+                store.advance(identifier, steps)
+            elif action == "finish":
+                store.finish(identifier, _final_status(request))
+            else:
+                timeout = request.get("timeout", 60)
+                if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout <= 600:
+                    raise ValueError("timeout must be 0 to 600 seconds")
+                return 200, store.wait_final(identifier, float(timeout))
+            return 200, {"ok": True}
+        return 404, {"message": f"No control route {method} {path}"}
+
+
+def _service(request: Request) -> BatchService:
+    server = request.server
+    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults)))
+
+
+def _api(operation: str) -> Callable[[Request], Reply]:
+    return lambda request: _service(request).answer(operation, request)
+
+
+def _control_route(request: Request) -> Reply:
+    status, payload = _service(request).control(request.method, request.path, request.body)
+    return Reply(status, json_bytes(payload))
+
+
+_OPERATIONS = {
+    "CreateModelInvocationJob": ("POST", r"^/model-invocation-job$"),
+    "GetModelInvocationJob": ("GET", _JOB + "$"),
+    "ListModelInvocationJobs": ("GET", r"^/model-invocation-jobs$"),
+    "StopModelInvocationJob": ("POST", _JOB + "/stop$"),
+    "TagResource": ("POST", r"^/tagResource$"),
+    "UntagResource": ("POST", r"^/untagResource$"),
+    "ListTagsForResource": ("POST", r"^/listTagsForResource$"),
+}
+ROUTES = [Route(method, re.compile(path), _api(name), name) for name, (method, path) in _OPERATIONS.items()] + [
+    Route(method, re.compile(r"^/_test/batch(/.*)?$"), _control_route) for method in ("GET", "POST", "DELETE")
+]
+
+
+def _final_status(request: dict[str, Any]) -> str | None:
+    status = request.get("status")
+    if status not in (None, "Completed", "PartiallyCompleted", "Failed", "Expired", "Stopped"):
+        raise ValueError(f"status must be a final status, not {status!r}")
+    return status
+
+
+def _json_body(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8")) if body.strip() else {}
+    except ValueError:
+        raise error("ValidationException", "The request body is not valid JSON.") from None
