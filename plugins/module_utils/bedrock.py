@@ -217,7 +217,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _replace_surrogates(value: Any) -> Tuple[Any, int]:
+def replace_surrogates(value: Any) -> Tuple[Any, int]:
     """value with every lone UTF-16 surrogate (in keys too) replaced by U+FFFD, and how many were replaced.
 
     Only called on values already known to nest at most MAX_JSON_DEPTH levels, so recursing is safe.
@@ -225,13 +225,13 @@ def _replace_surrogates(value: Any) -> Tuple[Any, int]:
     if isinstance(value, str):
         return _SURROGATE.subn("\ufffd", value)
     if isinstance(value, list):
-        pairs = [_replace_surrogates(item) for item in value]
+        pairs = [replace_surrogates(item) for item in value]
         return [item for item, dummy in pairs], sum(count for dummy, count in pairs)
     if isinstance(value, dict):
         cleaned, total = {}, 0
         for key, item in value.items():
-            new_key, key_count = _replace_surrogates(key)
-            cleaned[new_key], item_count = _replace_surrogates(item)
+            new_key, key_count = replace_surrogates(key)
+            cleaned[new_key], item_count = replace_surrogates(item)
             total += key_count + item_count
         return cleaned, total
     return value, 0
@@ -265,7 +265,7 @@ def decode_response(payload: bytes, content_type: Optional[str]) -> Tuple[Any, s
         return text, "text", [too_deep]
     notes = []
     if _SURROGATE_ESCAPE.search(text):
-        value, replaced = _replace_surrogates(value)
+        value, replaced = replace_surrogates(value)
         if replaced:
             notes.append(
                 f"the reply held {replaced} unpaired UTF-16 surrogate(s) (half of an emoji or other character, as "
@@ -284,7 +284,21 @@ def _check_header_value(option: str, value: str) -> None:
 
 def validate_params(params: Dict[str, Any]) -> None:
     """Refuse option values that the API would reject, or that could not be sent as given, before sending."""
-    model_id = params.get("model_id")
+    validate_model_id(params.get("model_id"))
+    for option in ("content_type", "accept"):
+        if not params[option] or not params[option].strip():
+            raise BedrockParameterError(f"{option} must be a MIME type such as application/json, not empty")
+    _check_guardrail_pair(params)
+    for option in HEADER_OPTIONS:
+        if params.get(option) is not None:
+            _check_header_value(option, params[option])
+    _check_guardrail_version(params)
+    if params.get("request_metadata"):
+        encode_request_metadata(params["request_metadata"])
+
+
+def validate_model_id(model_id: Optional[str]) -> None:
+    """Refuse a model_id that no Bedrock API takes, or that would reach another URL than the model's."""
     if not model_id or not model_id.strip():
         raise BedrockParameterError("model_id must not be empty")
     if model_id != model_id.strip():
@@ -301,21 +315,26 @@ def validate_params(params: Dict[str, Any]) -> None:
     if model_id in (".", ".."):
         # Sent as the path /model/../invoke, which a path-normalizing proxy would read as another URL.
         raise BedrockParameterError(f"model_id {model_id!r} is not a model id")
-    for option in ("content_type", "accept"):
-        if not params[option] or not params[option].strip():
-            raise BedrockParameterError(f"{option} must be a MIME type such as application/json, not empty")
+
+
+def validate_guardrail(params: Dict[str, Any]) -> None:
+    """Refuse guardrail_identifier and guardrail_version unless both are set, and set to what the API takes."""
+    _check_guardrail_pair(params)
+    _check_guardrail_version(params)
+
+
+def _check_guardrail_pair(params: Dict[str, Any]) -> None:
     identifier, version = params.get("guardrail_identifier"), params.get("guardrail_version")
     if identifier is not None and not identifier.strip():
         raise BedrockParameterError("guardrail_identifier must not be empty; leave it unset to use no guardrail")
     if (identifier is None) != (version is None):
         raise BedrockParameterError("guardrail_identifier and guardrail_version go together: set both or neither")
-    for option in HEADER_OPTIONS:
-        if params.get(option) is not None:
-            _check_header_value(option, params[option])
+
+
+def _check_guardrail_version(params: Dict[str, Any]) -> None:
+    version = params.get("guardrail_version")
     if version is not None and not GUARDRAIL_VERSION_PATTERN.fullmatch(version):
         raise BedrockParameterError(f"guardrail_version must be a version number (1, 2, ...) or DRAFT, not {version!r}")
-    if params.get("request_metadata"):
-        encode_request_metadata(params["request_metadata"])
 
 
 def encode_request_metadata(metadata: Mapping) -> str:
@@ -340,13 +359,16 @@ def _version_key(version: str) -> Tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def required_boto3_versions(params: Dict[str, Any]) -> List[Tuple[str, str]]:
+def required_boto3_versions(
+    params: Dict[str, Any], gates: List[Tuple[str, Optional[str], str]] = OPTION_GATES
+) -> List[Tuple[str, str]]:
     """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum.
 
+    gates lists (option, value or None for any value, version) as OPTION_GATES does for InvokeModel.
     The highest version comes first, so that a task checking them in order names everything it needs at once.
     """
     needed = []
-    for option, value, version in OPTION_GATES:
+    for option, value, version in gates:
         current = params.get(option)
         if not current or (value is not None and current != value):
             continue
@@ -506,9 +528,11 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
     return response, response["body"].read()
 
 
-def require_boto3_for(module: Any, *requests: Dict[str, Any]) -> None:
+def require_boto3_for(
+    module: Any, *requests: Dict[str, Any], gates: List[Tuple[str, Optional[str], str]] = OPTION_GATES
+) -> None:
     """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
-    needed = sorted({need for params in requests for need in required_boto3_versions(params)})
+    needed = sorted({need for params in requests for need in required_boto3_versions(params, gates)})
     # The highest version first; sorted() is stable, so reasons needing the same version stay in name order.
     for version, reason in sorted(needed, key=lambda item: _version_key(item[0]), reverse=True):
         module.require_boto3_at_least(version, reason=reason)

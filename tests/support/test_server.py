@@ -54,7 +54,7 @@ def test_health_and_unknown_routes(server: be.BedrockServer) -> None:
 
 def test_other_model_operations_are_recorded_then_refused(server: be.BedrockServer) -> None:
     reset(server)
-    status, headers, dummy = raw_request(server, "POST", "/model/test.echo/converse", b"{}")
+    status, headers, dummy = raw_request(server, "POST", "/model/test.echo/count-tokens", b"{}")
     assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
     assert raw_request(server, "GET", "/model/test.echo/invoke")[0] == 404
     assert [(r["method"], r["model_id"]) for r in recorded(server)] == [("POST", "test.echo"), ("GET", "test.echo")]

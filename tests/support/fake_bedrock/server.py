@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 from . import batch
+from . import converse
 from . import invoke_model
 from .core import FaultCounters
 from .core import InvokeStats
@@ -46,7 +47,7 @@ from .s3_proxy import signed_service
 from .sigv4 import verify_sigv4
 
 # Every API the fake serves.
-API_ROUTES: list[Route] = [*invoke_model.ROUTES, *batch.ROUTES]
+API_ROUTES: list[Route] = [*invoke_model.ROUTES, *converse.ROUTES, *batch.ROUTES]
 
 
 class BedrockHandler(BaseHTTPRequestHandler):
