@@ -91,6 +91,17 @@ options:
       - After Bedrock throttles, fewer are sent at once for a while; never more than this.
     type: int
     default: 8
+  responses_dest:
+    description:
+      - A file on the host the module runs on, to which the answers are written instead of being returned, as
+        JSON Lines, one line per request in input order, each the entry RV(responses) would hold.
+      - The result then holds only RV(summary) and the path. Use it for many or large answers (embeddings above
+        all), as ansible-core handles every value of a result one by one, twice.
+      - The same option, with the same file format, as
+        O(amazon.ai.bedrock_model_invocation_job#module:responses_dest). Its folder must exist; the file is
+        replaced whole and readable by its owner only. Not written in check mode.
+    type: path
+    version_added: 1.1.0
 notes:
   - Invoking models is reported as a change, as it runs (and bills) inferences; an empty list of requests
     changes nothing.
@@ -285,6 +296,12 @@ summary:
       returned: when Bedrock reported output token counts
       type: int
       sample: 5400
+responses_dest:
+  description: The file the answers were written to.
+  returned: when O(responses_dest) is set and the requests were sent
+  type: str
+  sample: /var/tmp/embeddings.jsonl
+  version_added: 1.1.0
 """
 
 try:
@@ -299,6 +316,11 @@ from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import fail
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import invoke_models
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import request_source
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
+from ansible_collections.amazon.ai.plugins.module_utils.responses import RESPONSES_DEST_OPTION
+from ansible_collections.amazon.ai.plugins.module_utils.responses import ResponsesDestError
+from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
+from ansible_collections.amazon.ai.plugins.module_utils.responses import entry_line
+from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
 
 
 def main():
@@ -308,6 +330,7 @@ def main():
         bodies=dict(type="list", elements="raw"),
         requests=dict(type="list", elements="dict", options=request_options),
         max_concurrency=dict(type="int", default=8),
+        responses_dest=dict(RESPONSES_DEST_OPTION),
         **invoke_options(),
     )
     module = AnsibleAmazonAIModule(
@@ -317,9 +340,12 @@ def main():
         supports_check_mode=True,
     )
 
+    dest = module.params["responses_dest"]
     try:
+        if dest:
+            check_responses_dest(dest)
         result, warnings = invoke_models(module)
-    except BedrockParameterError as e:
+    except (BedrockParameterError, ResponsesDestError) as e:
         module.fail_json(msg=f"Invalid request, nothing was sent: {e}")
     except (BotoCoreError, ClientError) as e:
         # Only building the client can raise here; each request's own errors are in its entry of responses.
@@ -328,6 +354,12 @@ def main():
     for warning in warnings:
         module.warn(warning)
     problem = failure_summary(result["responses"], request_source(module.params))
+    if dest and not module.check_mode:
+        try:
+            write_responses(dest, (entry_line(entry) for entry in result.pop("responses")))
+        except OSError as e:
+            module.fail_json(msg=f"Failed to write the answers to responses_dest {dest!r}: {e}", **result)
+        result["responses_dest"] = dest
     if problem:
         module.fail_json(msg=problem, **result)
     module.exit_json(**result)

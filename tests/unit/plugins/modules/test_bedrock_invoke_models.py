@@ -154,3 +154,34 @@ def test_a_broken_character_is_replaced_and_warned_about(capsys, stubber):
     assert result["responses"][0]["raw_response"] == {"completion": "cut \ufffd"}
     output = result["_stdout"] + result["_stderr"]
     assert output.count("bodies[0] (model 'amazon.titan-text-express-v1'): the reply held 1") == 1
+
+
+def test_responses_dest_holds_the_entries_responses_would_hold(capsys, stubber, tmp_path):
+    dest = tmp_path / "answers.jsonl"
+    stubber.add_response("invoke_model", ok_reply({"n": 0}))
+    stubber.add_client_error("invoke_model", service_error_code="AccessDeniedException", http_status_code=403)
+    stubber.add_response("invoke_model", ok_reply({"n": 0}))
+    stubber.add_client_error("invoke_model", service_error_code="AccessDeniedException", http_status_code=403)
+    returned = run_module(capsys, task(bodies=[{"a": 0}, {"a": 1}]))
+    written = run_module(capsys, task(bodies=[{"a": 0}, {"a": 1}], responses_dest=str(dest)))
+    # The task fails as it would without the file, naming the failed request, but returns only summary and path.
+    assert written["_exit_code"] == returned["_exit_code"] == 1
+    assert written["msg"] == returned["msg"]
+    assert "responses" not in written and written["responses_dest"] == str(dest)
+    assert written["summary"]["failed"] == 1
+    lines = [json.loads(line) for line in dest.read_text(encoding="utf-8").splitlines()]
+    assert lines == returned["responses"]
+
+
+def test_responses_dest_in_a_missing_folder_fails_with_nothing_sent(capsys, stubber, tmp_path):
+    result = run_module(capsys, task(bodies=[{}], responses_dest=str(tmp_path / "no" / "a.jsonl")))
+    assert result["_exit_code"] == 1
+    assert result["msg"].startswith("Invalid request, nothing was sent: responses_dest")
+    stubber.assert_no_pending_responses()
+
+
+def test_responses_dest_is_not_written_in_check_mode(capsys, stubber, tmp_path):
+    dest = tmp_path / "answers.jsonl"
+    result = run_module(capsys, task(bodies=[{}], responses_dest=str(dest)), check_mode=True)
+    assert result["_exit_code"] == 0 and len(result["responses"]) == 1
+    assert not dest.exists()

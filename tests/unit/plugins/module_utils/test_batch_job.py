@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The AWS side of batch jobs, against botocore's Stubber (which checks every call against the service model)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import boto3
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from botocore.exceptions import ClientError
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from ansible_collections.amazon.ai.plugins.module_utils import batch_job
+from ansible_collections.amazon.ai.plugins.module_utils import batch_records
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
+
+JOB_ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefgh1234"
+
+
+@pytest.fixture(name="no_sleep")
+def fixture_no_sleep(monkeypatch):
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
+
+
+def stubbed(service):
+    client = boto3.client(service, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    return RetryingBotoClientWrapper(client, retry_decorator()), Stubber(client)
+
+
+def summary(name, status="InProgress", arn=JOB_ARN, when=datetime.datetime(2026, 1, 1)):
+    return {
+        "jobArn": arn,
+        "jobName": name,
+        "modelId": "amazon.titan-embed-text-v2:0",
+        "roleArn": "arn:aws:iam::123456789012:role/r",
+        "submitTime": when,
+        "status": status,
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/records.jsonl"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/results/"}},
+    }
+
+
+def test_find_job_reads_every_page_and_keeps_the_exact_name(no_sleep):
+    client, stub = stubbed("bedrock")
+    other = JOB_ARN[:-1] + "9"
+    stub.add_response(
+        "list_model_invocation_jobs",
+        {"invocationJobSummaries": [summary("job-10")], "nextToken": "page2"},
+        {"nameContains": "job-1", "maxResults": 1000},
+    )
+    stub.add_client_error("list_model_invocation_jobs", "ThrottlingException", http_status_code=429)
+    stub.add_response(
+        "list_model_invocation_jobs",
+        {"invocationJobSummaries": [summary("job-1", arn=other, when=datetime.datetime(2026, 2, 1)), summary("job-1")]},
+        {"nameContains": "job-1", "maxResults": 1000, "nextToken": "page2"},
+    )
+    with stub:
+        found = batch_job.find_job(client, "job-1")
+    stub.assert_no_pending_responses()
+    assert found["jobArn"] == other  # the newest of the two named job-1
+
+
+def test_wait_for_job_backs_off_and_waits_out_throttling():
+    client, stub = stubbed("bedrock")
+    for status in ("Scheduled", None, "InProgress", "Completed"):
+        if status is None:
+            stub.add_client_error("get_model_invocation_job", "ThrottlingException", http_status_code=429)
+        else:
+            stub.add_response("get_model_invocation_job", summary("j", status), {"jobIdentifier": JOB_ARN})
+    sleeps = []
+    now = [0.0]
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    # The throttled poll is not retried at once by the backoff here (its sleeps go through cloud.time.sleep):
+    # give the retries none, so that the wait loop itself has to survive it.
+    client = RetryingBotoClientWrapper(client.client, lambda f: f)
+    with stub:
+        job = batch_job.wait_for_job(client, summary("j", "Submitted"), 3600, sleep=sleep, clock=lambda: now[0])
+    assert job["status"] == "Completed"
+    assert sleeps == [2.0, 3.0, 4.5, 6.75]
+
+
+def test_wait_for_job_gives_up_at_the_timeout():
+    client, stub = stubbed("bedrock")
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    stub.add_response("get_model_invocation_job", summary("j", "InProgress"), {"jobIdentifier": JOB_ARN})
+    stub.add_response("get_model_invocation_job", summary("j", "InProgress"), {"jobIdentifier": JOB_ARN})
+    with stub:
+        job = batch_job.wait_for_job(client, summary("j", "Submitted"), 4, sleep=sleep, clock=lambda: now[0])
+    assert job["status"] == "InProgress" and now[0] == 4
+
+
+def test_wait_for_job_raises_other_errors():
+    client, stub = stubbed("bedrock")
+    stub.add_client_error("get_model_invocation_job", "AccessDeniedException", http_status_code=403)
+    with stub, pytest.raises(ClientError):
+        batch_job.wait_for_job(client, summary("j", "Submitted"), 60, sleep=lambda s: None)
+
+
+def test_upload_starts_again_from_the_first_byte(no_sleep):
+    client, stub = stubbed("s3")
+    staged = io.BytesIO(b'{"recordId":"00000000000","modelInput":{}}\n')
+    staged.seek(0, io.SEEK_END)
+    expected = {
+        "Bucket": "in-bucket",
+        "Key": "a/records.jsonl",
+        "Body": staged,
+        "ContentLength": 44,
+        "ContentType": "application/jsonl",
+    }
+    stub.add_client_error("put_object", "ServiceUnavailable", http_status_code=503)
+    stub.add_response("put_object", {}, expected)
+    with stub:
+        batch_job.upload(client, "s3://in-bucket/a/records.jsonl", staged, 44)
+    stub.assert_no_pending_responses()
+
+
+def body(text):
+    data = text.encode()
+    return StreamingBody(io.BytesIO(data), len(data))
+
+
+def test_collect_reads_every_output_file_and_the_manifest():
+    client, stub = stubbed("s3")
+    job = summary("j", "PartiallyCompleted")
+    prefix = "results/abcdefgh1234/"
+    stub.add_response(
+        "list_objects_v2",
+        {
+            "Contents": [{"Key": prefix + "records.jsonl.out"}, {"Key": prefix + "manifest.json.out"}],
+            "IsTruncated": False,
+        },
+        {"Bucket": "out-bucket", "Prefix": prefix},
+    )
+    lines = [
+        {"recordId": "00000000002", "modelInput": {}, "modelOutput": {"n": 2}},
+        {"recordId": "00000000000", "modelInput": {}, "modelOutput": {"n": 0}},
+    ]
+    stub.add_response(
+        "get_object",
+        {"Body": body('{"totalRecordCount": 3, "processedRecordCount": 2}')},
+        {"Bucket": "out-bucket", "Key": prefix + "manifest.json.out"},
+    )
+    stub.add_response(
+        "get_object",
+        {"Body": body("\n".join(json.dumps(line) for line in lines))},
+        {"Bucket": "out-bucket", "Key": prefix + "records.jsonl.out"},
+    )
+    with stub:
+        collection, missing, manifest = batch_job.collect(client, job, batch_records.RecordOrder(3), as_text=False)
+    assert [entry.get("raw_response") for entry in collection.slots] == [{"n": 0}, None, {"n": 2}]
+    assert missing == 1 and manifest == {"totalRecordCount": 3, "processedRecordCount": 2}
+
+
+def test_staged_order_reads_the_ids_of_every_input_file():
+    client, stub = stubbed("s3")
+    job = summary("j")
+    job["inputDataConfig"]["s3InputDataConfig"]["s3Uri"] = "s3://in-bucket/docs"
+    stub.add_response(
+        "list_objects_v2",
+        {
+            "Contents": [{"Key": "docs/b.jsonl"}, {"Key": "docs/a.jsonl"}, {"Key": "docs/notes.txt"}],
+            "IsTruncated": False,
+        },
+        {"Bucket": "in-bucket", "Prefix": "docs/"},
+    )
+    stub.add_response(
+        "get_object",
+        {"Body": body('{"recordId": "x1"}\n{"recordId": "x2"}\n')},
+        {"Bucket": "in-bucket", "Key": "docs/a.jsonl"},
+    )
+    stub.add_response(
+        "get_object", {"Body": body('{"recordId": "y1"}')}, {"Bucket": "in-bucket", "Key": "docs/b.jsonl"}
+    )
+    with stub:
+        order, notes = batch_job.staged_order(client, job)
+    assert order.ids == ["x1", "x2", "y1"] and notes == []
+
+
+def test_stop_job_treats_a_conflict_as_nothing_left_to_stop():
+    client, stub = stubbed("bedrock")
+    stub.add_client_error("stop_model_invocation_job", "ConflictException", http_status_code=400)
+    stub.add_client_error("stop_model_invocation_job", "AccessDeniedException", http_status_code=403)
+    with stub:
+        batch_job.stop_job(client, summary("j"))
+        with pytest.raises(ClientError):
+            batch_job.stop_job(client, summary("j"))
