@@ -17,6 +17,7 @@ end are unit-tested in test_batch_measure.py.
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import json
 import os
@@ -29,6 +30,7 @@ from typing import List
 from typing import Optional
 
 from batch_tool import INPUT_BUCKET
+from batch_tool import JOB_OPTIONS
 from batch_tool import OUTPUT_BUCKET
 from common import HERE
 from common import Bench
@@ -129,14 +131,17 @@ def _add_process(bench: Bench, prefix: str, run: Process) -> None:
 
 
 def _job_options(count: int) -> Dict[str, Any]:
+    """The options that make a job (JOB_OPTIONS), for a job of its own."""
     name = f"bench-{count}-{uuid.uuid4().hex[:10]}"
-    return {
+    options = {
         "name": name,
         "model_id": TEXT_MODEL,
         "role_arn": ROLE_ARN,
         "input_s3_uri": f"s3://{INPUT_BUCKET}/{name}.jsonl",
         "output_s3_uri": f"s3://{OUTPUT_BUCKET}/{name}/",
     }
+    assert tuple(options) == JOB_OPTIONS
+    return options
 
 
 # --- the measurements -------------------------------------------------------------------------------------------
@@ -153,6 +158,7 @@ def records_steps(bench: Bench, count: int) -> None:
     if done.get("status") != "Completed":
         raise BenchError(f"the fake's job {name} ended {done.get('status')}: {done.get('message')}")
     location = output_location(done)
+    bench.samples.add(key(count, "fake_job"), job_seconds(done))
     base = _module(bench, JOB_MODULE, key(count, "base"), "text", 0, {"name": name, "fetch_responses": False})
     returned = _module(bench, JOB_MODULE, key(count, "returned"), "text", 0, {"name": name, "wait": True})
     checked = _tool(
@@ -174,8 +180,16 @@ def records_steps(bench: Bench, count: int) -> None:
         output_bytes = json.load(handle)["bytes"]
     checked = _tool(bench, ["dest", bare_file, "text", str(count)], f"{key(count, 'bare')}_check")
     bench.check(key(count, "bare"), checked.get("answers") == count)
+    # What ansible-core's handling of the same arguments costs any module, with and without the bodies.
+    stage_args = os.path.join(bench.work, f"{key(count, 'stage')}.args.json")
+    no_bodies = os.path.join(bench.work, f"{key(count, 'args_base')}.args.json")
+    _tool(bench, ["args", no_bodies, "text", "0", json.dumps(dict(job, wait=False))], f"{key(count, 'args_base')}_args")
+    args = bench.run([bench.python, TOOL, "ansible-args", stage_args], key(count, "args"))
+    args_base = bench.run([bench.python, TOOL, "ansible-args", no_bodies], key(count, "args_base"))
     for what, run in (("stage", stage), ("base", base), ("returned", returned), ("dest", dest), ("bare", bare)):
         _add_process(bench, key(count, what), run)
+    for what, run in (("args", args), ("args_base", args_base)):
+        bench.samples.add(key(count, f"{what}_rss_mb"), run.maxrss_kb / 1024)
     bench.samples.add(key(count, "output_mb"), output_bytes / 1e6)
     bench.samples.add(key(count, "dest_file_mb"), os.path.getsize(dest_file) / 1e6)
     for path in (dest_file, bare_file):
@@ -252,6 +266,14 @@ def output_location(job: Dict[str, Any]) -> str:
     """The S3 folder a job's output goes to: its output URI, then the job's id (the last part of its ARN)."""
     uri = job["outputDataConfig"]["s3OutputDataConfig"]["s3Uri"]
     return f"{uri.rstrip('/')}/{job['jobArn'].rsplit('/', 1)[1]}/"
+
+
+def job_seconds(job: Dict[str, Any]) -> float:
+    """How long a job took the fake, from its submitTime to its endTime (ISO 8601, in UTC, as the fake gives them)."""
+    started, ended = (
+        datetime.datetime.strptime(job[name], "%Y-%m-%dT%H:%M:%S.%fZ") for name in ("submitTime", "endTime")
+    )
+    return (ended - started).total_seconds()
 
 
 def per_record(runs: List[float], baselines: List[float], count: int) -> List[float]:

@@ -14,6 +14,7 @@ writes them and checks them.
     python batch_tool.py result PATH KIND COUNT               check a module's result (stdout): COUNT answers
     python batch_tool.py dest PATH KIND COUNT                 check a responses file: COUNT answers, in order
     python batch_tool.py buckets create|empty                 the input and output buckets (through AWS_URL)
+    python batch_tool.py ansible-args PATH                    a bare AnsibleModule given a module's arguments file
 
 KIND: text (Titan Text bodies, answered "You asked: <prompt>", so each answer shows which body it belongs to) or
 embed (Titan Text Embeddings V2 bodies of 1,024 dimensions). A check prints a JSON line ({"answers": N, "bytes":
@@ -34,6 +35,8 @@ from typing import Optional
 INPUT_BUCKET = "amazon-ai-bench-input"
 OUTPUT_BUCKET = "amazon-ai-bench-output"
 DIMENSIONS = 1024
+# The options of the batch jobs' staging runs besides bodies and wait (batch_measure.py's _job_options).
+JOB_OPTIONS = ("name", "model_id", "role_arn", "input_s3_uri", "output_s3_uri")
 
 
 def prompt(kind: str, index: int) -> str:
@@ -110,10 +113,28 @@ def _buckets(action: str) -> None:
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
 
 
+def _ansible_args(path: str) -> None:
+    """Be a module that only takes its arguments: what ansible-core's handling of them costs any module.
+
+    AnsibleModule reads the file named by sys.argv[1], as when a module is run directly; it parses the arguments,
+    validates them (on a copy), and logs the invocation, as for bedrock_model_invocation_job.
+    """
+    from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+
+    spec: Dict[str, Any] = {name: {"type": "raw"} for name in JOB_OPTIONS}
+    spec.update(bodies={"type": "list", "elements": "raw"}, wait={"type": "bool", "default": False})
+    sys.argv = [sys.argv[0], path]
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module.exit_json(changed=False, bodies=len(module.params["bodies"] or []))
+
+
 def main(argv: List[str]) -> int:
     command = argv[0]
     if command == "buckets":
         _buckets(argv[1])
+        return 0
+    if command == "ansible-args":
+        _ansible_args(argv[1])
         return 0
     path, kind, count = argv[1], argv[2], int(argv[3])
     if command in ("args", "vars"):

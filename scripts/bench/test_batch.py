@@ -95,10 +95,11 @@ def test_batch_numbers_per_record_over_the_baseline(tmp_path):
     assert d[embed_key("dest_memory_factor")] == pytest.approx(0.2)
 
 
-def test_batch_goals_judge_every_size(tmp_path):
+def test_batch_goals_are_those_of_the_issue(tmp_path):
     samples = {**size_samples(1000), **size_samples(50000), **embed_samples()}
     goals = batch.goals(batch.derived(batch_results(tmp_path, samples)))
     verdicts = {goal[0]: goal[2] for goal in goals}
+    # The embeddings have their own table and no verdict: each reply is a request of its own.
     assert verdicts == {
         "Module's own CPU per record, staging, under 100 µs": True,
         "Module's own CPU per record, collecting, returned, under 100 µs": True,
@@ -107,34 +108,36 @@ def test_batch_goals_judge_every_size(tmp_path):
         "Module's peak memory, collecting, returned, under 4× the output's size": False,
         "Module's peak memory, collecting, responses_dest, under 4× the output's size": True,
         "Collecting 50,000 records with responses_dest within 2× the bare boto3 script": True,
-        "1,000 embeddings through bedrock_invoke_models, returned: CPU per reply under 100 µs, peak memory under "
-        "4× the answers": True,
-        "1,000 embeddings through bedrock_invoke_models, responses_dest: CPU per reply under 100 µs, peak memory "
-        "under 4× the answers": True,
     }
+    assert goals[0][1] == "50,000 records: **20 µs** (1,000: 20 µs)"
+    assert goals[4][1] == "50,000 records: **+200 MB = 10.00×** (1,000: +4.0 MB = 10.00×)"
 
 
 @pytest.mark.parametrize(
-    "changes, goal, ok",
+    "small, large, goal, ok",
     [
-        # 100 µs a record is not under 100 µs; one size over fails the goal for all.
-        ({"dest_cpu": 1.0 + 50000 * 100e-6}, "Module's own CPU per record, collecting, responses_dest", False),
-        ({"dest_cpu": 1.0 + 50000 * 99e-6}, "Module's own CPU per record, collecting, responses_dest", True),
-        ({"dest_wall": 2.5, "bare_wall": 1.25}, "Collecting 50,000 records", True),  # 2x exactly
-        ({"dest_wall": 2.51, "bare_wall": 1.25}, "Collecting 50,000 records", False),
-        ({"stage_rss_mb": 60.0 + 80.0}, "Module's peak memory, staging", False),  # 80 MB over, 20 MB of output
+        # 100 µs a record is not under 100 µs.
+        ({}, {"dest_cpu": 1.0 + 50000 * 100e-6}, "Module's own CPU per record, collecting, responses_dest", False),
+        ({}, {"dest_cpu": 1.0 + 50000 * 99e-6}, "Module's own CPU per record, collecting, responses_dest", True),
+        # Judged at the largest job: the small one's noise does not decide it.
+        ({"dest_cpu": 1.0 + 1000 * 300e-6}, {}, "Module's own CPU per record, collecting, responses_dest", True),
+        ({"stage_rss_mb": 60.0 + 8.0}, {}, "Module's peak memory, staging", True),
+        ({}, {"stage_rss_mb": 60.0 + 80.0}, "Module's peak memory, staging", False),  # 80 MB over, 20 MB of output
+        ({}, {"dest_wall": 2.5, "bare_wall": 1.25}, "Collecting 50,000 records", True),  # 2x exactly
+        ({}, {"dest_wall": 2.51, "bare_wall": 1.25}, "Collecting 50,000 records", False),
     ],
 )
-def test_batch_goals_at_their_edges(tmp_path, changes, goal, ok):
-    samples = {**size_samples(1000), **size_samples(50000, **changes)}
+def test_batch_goals_at_their_edges(tmp_path, small, large, goal, ok):
+    samples = {**size_samples(1000, **small), **size_samples(50000, **large)}
     goals = batch.goals(batch.derived(batch_results(tmp_path, samples)))
     assert [verdict for name, dummy, verdict in goals if name.startswith(goal)] == [ok]
 
 
-def test_batch_without_the_50000_records_or_the_embeddings_leaves_their_goals_out(tmp_path):
-    goals = batch.goals(batch.derived(batch_results(tmp_path, size_samples(1000))))
-    assert not [name for name, dummy, dummy in goals if "50,000" in name or "embeddings" in name]
-    assert len(goals) == 6
+def test_batch_without_the_50000_records_judges_the_largest_job_and_leaves_the_comparison_out(tmp_path):
+    goals = batch.goals(batch.derived(batch_results(tmp_path, size_samples(1000, stage_cpu=1.0 + 1000 * 200e-6))))
+    assert not [name for name, dummy, dummy in goals if "50,000" in name]
+    assert [verdict for dummy, dummy, verdict in goals] == [False, True, True, True, False, True]
+    assert goals[0][1] == "1,000 records: **200 µs**"
 
 
 def test_batch_only_report_has_its_section_and_the_growth_table(tmp_path):
@@ -153,8 +156,36 @@ def test_batch_only_report_has_its_section_and_the_growth_table(tmp_path):
     assert "| 50,000 records: the job's output in S3 | 20 MB | – | 1 |" in report
     assert "| 1,000 records: the job's output in S3 | 0.4 MB | – | 1 |" in report
     assert report.count("| **FAIL** |") == 1  # the returned answers' memory
+    assert "| 1,000 embeddings of 1,024 dimensions | returned | responses_dest |" in report
+    assert "| Module CPU per reply, over one request | 80 µs | 40 µs |" in report
+    assert "| Module peak memory over one request (× the answers) | 40 MB (2.00×) | 4.0 MB (0.20×) |" in report
+    assert "| One task, wall time | 9.00 s | 3.00 s |" in report
     assert "then, once, the batch job of 50,000 records" in report
 
 
 def test_batch_has_not_run_without_a_job(tmp_path):
     assert not batch.ran(batch_results(tmp_path, embed_samples()))
+
+
+def test_batch_shows_how_much_of_staging_memory_is_ansible_cores_handling_of_the_arguments(tmp_path):
+    # Three rounds: the floor 50, 40 and 60 MB (median 50 MB), staging 60 MB over the baseline, 20 MB of output.
+    samples = size_samples(
+        50000, args_rss_mb=[90.0, 80.0, 100.0], args_base_rss_mb=[40.0, 40.0, 40.0], stage_rss_mb=[120.0] * 3
+    )
+    for name in ("base_rss_mb", "output_mb"):
+        samples[key(50000, name)] *= 3
+    results = batch_results(tmp_path, samples)
+    d = batch.derived(results)
+    assert d[key(50000, "args_floor_mb")] == pytest.approx(50.0)
+    report = results.markdown()
+    assert (
+        "| Staging's floor: a bare AnsibleModule given the same arguments, over none (× output) | 50 MB (2.50×) |"
+        in (report)
+    )
+    assert "takes 50 MB in a bare `AnsibleModule`, of staging's 60 MB: the module's own staging adds 10 MB." in report
+
+
+def test_batch_says_when_staging_adds_nothing_to_ansible_cores_handling_of_the_arguments(tmp_path):
+    samples = size_samples(50000, args_rss_mb=[100.0], args_base_rss_mb=[20.0])
+    report = batch_results(tmp_path, samples).markdown()
+    assert "takes 80 MB in a bare `AnsibleModule`, as much as or more than staging's whole 20 MB" in report

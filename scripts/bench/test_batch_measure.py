@@ -49,3 +49,8 @@ def test_sample_names_say_the_size():
 
 def test_the_50000_record_job_is_measured():
     assert 50_000 in batch_measure.SIZES and set(batch_measure.ONCE_SIZES) <= set(batch_measure.SIZES)
+
+
+def test_job_seconds_from_submit_to_end():
+    job = {"submitTime": "2026-01-31T09:00:58.250Z", "endTime": "2026-01-31T09:01:10.000Z"}
+    assert batch_measure.job_seconds(job) == pytest.approx(11.75)
