@@ -131,17 +131,10 @@ def _add_process(bench: Bench, prefix: str, run: Process) -> None:
 
 
 def _job_options(count: int) -> Dict[str, Any]:
-    """The options that make a job (JOB_OPTIONS), for a job of its own."""
+    """The options that make a job, for a job of its own (batch_tool.JOB_OPTIONS names them)."""
     name = f"bench-{count}-{uuid.uuid4().hex[:10]}"
-    options = {
-        "name": name,
-        "model_id": TEXT_MODEL,
-        "role_arn": ROLE_ARN,
-        "input_s3_uri": f"s3://{INPUT_BUCKET}/{name}.jsonl",
-        "output_s3_uri": f"s3://{OUTPUT_BUCKET}/{name}/",
-    }
-    assert tuple(options) == JOB_OPTIONS
-    return options
+    values = (name, TEXT_MODEL, ROLE_ARN, f"s3://{INPUT_BUCKET}/{name}.jsonl", f"s3://{OUTPUT_BUCKET}/{name}/")
+    return dict(zip(JOB_OPTIONS, values))
 
 
 # --- the measurements -------------------------------------------------------------------------------------------

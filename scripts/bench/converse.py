@@ -26,6 +26,7 @@ from converse_measure import MODEL
 from converse_measure import PROMPT
 from converse_measure import converse_loop
 from converse_measure import cpu_difference_per_call
+from converse_measure import direct_runs
 from converse_measure import invoke_loop
 from converse_measure import paired_ratios
 from report import Results
@@ -48,6 +49,7 @@ def plan(bench: Bench) -> Plan:
             [
                 ("bedrock_converse loop", lambda: converse_loop(bench)),
                 ("bedrock_invoke_model loop, same model and question", lambda: invoke_loop(bench)),
+                ("both modules run directly, taking turns", lambda: direct_runs(bench)),
             ]
         ]
     )
@@ -64,6 +66,10 @@ def ran(results: Results) -> bool:
 ROWS: List[Row] = [
     (f"amazon.ai.bedrock_converse, per call ({CALLS}-item loop)", "converse_call", seconds),
     (f"amazon.ai.bedrock_invoke_model, per call ({CALLS}-item loop, same question)", "converse_invoke_call", seconds),
+    ("bedrock_converse, module process run directly: wall", "converse_direct_wall", seconds),
+    ("bedrock_invoke_model, module process run directly: wall", "converse_invoke_direct_wall", seconds),
+    ("bedrock_converse, module process run directly: CPU", "converse_direct_cpu", seconds),
+    ("bedrock_invoke_model, module process run directly: CPU", "converse_invoke_direct_cpu", seconds),
 ]
 
 
@@ -78,6 +84,11 @@ def derived(results: Results) -> Dict[str, Any]:
     d["converse_cpu_extra"] = cpu_difference_per_call(
         s.get("converse_run_cpu"), s.get("converse_invoke_run_cpu"), CALLS
     )
+    if s.get("converse_direct_cpu"):
+        for what in ("wall", "cpu"):
+            d[f"converse_direct_{what}_ratio"] = statistics.median(
+                paired_ratios(s.get(f"converse_direct_{what}"), s.get(f"converse_invoke_direct_{what}"))
+            )
     return d
 
 
@@ -128,6 +139,15 @@ def report(results: Results) -> List[str]:
         f"in CPU time (the two `ansible-playbook` runs' CPU, with every process they started, apart, per call) "
         f"{d['converse_cpu_extra'] * 1000:+.0f} ms."
     )
+    if "converse_direct_cpu_ratio" in d:
+        w(
+            f"- **Run directly**: {CALLS} runs of each module's process without the controller (`python -m "
+            "...bedrock_converse ARGS`, the same question), taking turns, each run's CPU time from wait4(2), which "
+            "whatever else the machine does disturbs much less than the loops' wall time: converse / invoke_model "
+            f"= {d['converse_direct_wall_ratio']:.3f} in wall time, {d['converse_direct_cpu_ratio']:.3f} in CPU time "
+            f"({seconds(s.median('converse_direct_cpu'))} against {seconds(s.median('converse_invoke_direct_cpu'))} "
+            "a run)."
+        )
     w(
         "- What differs is all the module's and the API's: `bedrock_converse` checks more options (messages, "
         "inference settings, tools), imports its own module_utils, builds a Converse request and turns the "

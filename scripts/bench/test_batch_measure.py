@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import batch_measure
+import batch_tool
 import pytest
 
 
@@ -54,3 +55,11 @@ def test_the_50000_record_job_is_measured():
 def test_job_seconds_from_submit_to_end():
     job = {"submitTime": "2026-01-31T09:00:58.250Z", "endTime": "2026-01-31T09:01:10.000Z"}
     assert batch_measure.job_seconds(job) == pytest.approx(11.75)
+
+
+def test_each_job_has_its_own_name_input_and_output():
+    first, second = batch_measure._job_options(1000), batch_measure._job_options(1000)
+    assert tuple(first) == batch_tool.JOB_OPTIONS
+    assert first["name"] != second["name"] and first["name"].startswith("bench-1000-")
+    assert first["input_s3_uri"] == f"s3://amazon-ai-bench-input/{first['name']}.jsonl"
+    assert first["output_s3_uri"] == f"s3://amazon-ai-bench-output/{first['name']}/"

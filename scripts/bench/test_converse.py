@@ -77,3 +77,19 @@ def test_converse_only_report_has_its_section_alone(tmp_path):
 
 def test_converse_has_not_run_without_both_loops(tmp_path):
     assert not converse.ran(converse_results(tmp_path, converse_invoke_call=[]))
+
+
+def test_converse_direct_runs_are_reported_as_ratios(tmp_path):
+    results = converse_results(
+        tmp_path,
+        converse_direct_wall=[0.33, 0.31, 0.40],
+        converse_invoke_direct_wall=[0.30, 0.30, 0.30],
+        converse_direct_cpu=[0.31, 0.30, 0.36],
+        converse_invoke_direct_cpu=[0.30, 0.30, 0.30],
+    )
+    d = converse.derived(results)
+    assert d["converse_direct_wall_ratio"] == pytest.approx(1.1)
+    assert d["converse_direct_cpu_ratio"] == pytest.approx(0.31 / 0.30)
+    section = "\n".join(converse.report(results))
+    assert "converse / invoke_model = 1.100 in wall time, 1.033 in CPU time (310 ms against 300 ms a run)" in section
+    assert "| bedrock_converse, module process run directly: CPU | 310 ms | 300 ms – 360 ms | 3 |" in section
