@@ -5,13 +5,15 @@
 # (and moto's S3 behind it), and write docs/benchmarks.md. A benchmark, not a test: it fails only when a
 # measurement cannot be taken, never because a number misses its goal.
 #
-#   scripts/bench.sh            BENCH_ROUNDS=N (default 3) rounds, about 4 minutes each on 2 cores, then the
-#                               100-prompt comparison of amazon.ai.bedrock_invoke_models once (about 6 minutes)
+#   scripts/bench.sh            BENCH_ROUNDS=N (default 3) rounds, about 5 minutes each on 2 cores, then the
+#                               100-prompt comparison of amazon.ai.bedrock_invoke_models, the 50,000-record batch
+#                               job and 1,000 embeddings once (about 8 minutes)
 #   BENCH_ONLY=many scripts/bench.sh
 #                               only the scenario families named, comma-separated: many (many prompts in one
 #                               task, about 7 minutes), one (one call per task), converse (bedrock_converse
-#                               against bedrock_invoke_model) or batch (batch inference jobs of 1,000 to 50,000
-#                               records, with moto's S3 behind the fake's address); their report goes to
+#                               against bedrock_invoke_model, under a minute a round) or batch (batch inference
+#                               jobs of 1,000 to 50,000 records and 1,000 embeddings, with moto's S3 behind the
+#                               fake's address: about 3 minutes with BENCH_ROUNDS=1); their report goes to
 #                               build/bench/benchmarks.md and docs/benchmarks.md is left alone. How the families
 #                               are laid out, and how to add one: scripts/bench/README.md
 #

@@ -189,7 +189,7 @@ class Results:
         w("")
         w("```bash")
         w("make bench                      # or: PATH=$PWD/.venv/bin:$PATH scripts/bench.sh")
-        w("BENCH_ROUNDS=5 make bench       # more rounds, tighter medians (4 minutes a round on 2 cores, 6 once)")
+        w("BENCH_ROUNDS=5 make bench       # more rounds, tighter medians (5 minutes a round on 2 cores, 8 once)")
         w("BENCH_ONLY=many make bench      # only the many-prompts part; writes build/bench/benchmarks.md instead")
         w("BENCH_ONLY=converse,batch make bench  # only those families (many, one, converse, batch)")
         w("```")
