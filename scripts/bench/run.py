@@ -109,9 +109,10 @@ def main() -> int:
     # Measurements that are compared with each other run back to back, in one block, so that their ratio is
     # taken over the same minute of the machine's life; the blocks, and the measurements within a block, take
     # turns going first from one round to the next.
-    plans = [family.plan(bench) for family in families]
-    blocks = [block for plan in plans for block in plan.rounds]
     try:
+        # A family's plan may set the endpoint up (the batch family's buckets): it can fail as a measurement does.
+        plans = [family.plan(bench) for family in families]
+        blocks = [block for plan in plans for block in plan.rounds]
         for number in range(args.rounds):
             order = [measurement for block in rotated(blocks, number) for measurement in rotated(block, number)]
             for name, measure in order:
