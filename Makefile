@@ -3,13 +3,14 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 
-.PHONY: help venv tree demo test unit integration gates docs bench format clean
+.PHONY: help venv tree demo test unit integration compat gates docs bench format clean
 
 help:
 	@echo "make demo   - run examples/bedrock_demo.yml against a local Bedrock endpoint (AWS_URL unset: see README)"
-	@echo "make test   - the whole test suite: unit, endpoint, integration, ansible-runner, format, sanity, lint, docs, changelog, galaxy, ee"
+	@echo "make test   - the whole test suite: unit, endpoint, integration, ansible-runner, compat, format, sanity, lint, docs, changelog, galaxy, ee"
+	@echo "make compat - the main path on ansible-core 2.17, 2.18, 2.20 and 2.21 (docs/compatibility.md)"
 	@echo "make bench  - measure per-call cost, fan-out and many prompts in one task (bedrock_invoke_models); writes docs/benchmarks.md"
-	@echo "make unit | integration | gates | docs | format | clean"
+	@echo "make unit | integration | compat | gates | docs | format | clean"
 
 $(VENV)/.installed: requirements.txt test-requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ unit: venv
 
 integration: venv
 	scripts/test.sh integration
+
+compat: venv
+	scripts/test.sh compat
 
 gates: venv
 	scripts/gates.sh all

@@ -32,11 +32,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GATES_DIR=$ROOT/scripts/gates
 VENV=${GATES_VENV:-$ROOT/.venv}
 WORK=$ROOT/build/gates
-COLLECTIONS=$ROOT/build/collections
+# scripts/compat.sh runs sanity on another ansible-core: its venv, its tree, its Pythons.
+COLLECTIONS=${GATES_COLLECTIONS:-$ROOT/build/collections}
 TREE=$COLLECTIONS/ansible_collections/amazon/ai
 COLLECTION=amazon.ai
-CONTROLLER_VERSION=3.11
-TARGET_VERSIONS=(3.10 3.11 3.12 3.13)
+CONTROLLER_VERSION=${GATES_CONTROLLER_VERSION:-3.11}
+read -ra TARGET_VERSIONS <<<"${GATES_TARGET_VERSIONS:-3.10 3.11 3.12 3.13}"
 ALL_GATES=(format docs-check changelog lint galaxy ee sanity units)
 
 declare -A PYTHON=()
@@ -51,24 +52,9 @@ die() {
 # lines say nothing about the collection, so they are dropped to keep the output readable.
 tidy() { sed -u -e "/^WARNING: Location 'file:.*' is ignored: it is neither a file nor a directory\.$/d"; }
 
-# The real interpreter (not a venv, not a pyenv shim) of Python X.Y, as ansible-test wants it.
-find_python() {
-  local version=$1 var candidate found
-  var=GATES_PYTHON_${version/./_}
-  for candidate in "${!var:-}" "$(command -v "python$version" || true)" \
-    "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/"python$version" \
-    "/usr/local/bin/python$version" "/usr/bin/python$version"; do
-    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-    found=$("$candidate" -c "import sys
-if '%d.%d' % sys.version_info[:2] == '$version':
-    print(getattr(sys, '_base_executable', None) or sys.executable)" 2>/dev/null) || continue
-    if [ -n "$found" ]; then
-      printf '%s\n' "$found"
-      return 0
-    fi
-  done
-  die "no Python $version found: install it, or set $var to its path"
-}
+# find_python X.Y: the real interpreter of Python X.Y, as ansible-test wants it.
+# shellcheck source=scripts/find_python.sh
+source "$ROOT/scripts/find_python.sh"
 
 setup_environment() {
   [ -x "$VENV/bin/ansible-test" ] || die "no venv at $VENV: run 'make venv' first"
@@ -97,7 +83,7 @@ find_target_pythons() {
 # gates that `all` runs as child processes).
 lay_out_tree() {
   [ "${GATES_TREE_READY:-}" = 1 ] && return 0
-  VENV_PYTHON=$VENV/bin/python "$ROOT/scripts/collection_tree.sh" >/dev/null
+  VENV_PYTHON=$VENV/bin/python COLLECTIONS_DIR=$COLLECTIONS "$ROOT/scripts/collection_tree.sh" >/dev/null
   # The copy sits in the repo's ignored build/, and tools that ask git which files belong to the collection
   # (ansible-test, ansible-lint, antsibull-docs) would find none; a repository of its own (nothing committed:
   # they list untracked files that its .gitignore does not exclude) makes them see exactly the collection.

@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# The whole test suite, or one stage of it: scripts/test.sh [unit|integration|gates]...
+# The whole test suite, or some stages of it: scripts/test.sh [unit|integration|compat [name...]|gates]...
+# (compat's names, if any, pick combinations of scripts/compat/combinations.txt).
 # Expects the venv that `make venv` builds; everything else it needs it sets up itself.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export PATH=$root/.venv/bin:$PATH
-stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit integration gates)
+stages=()
+compat_names=()
+for arg in "$@"; do
+  case $arg in
+    unit | integration | compat | gates) stages+=("$arg") ;;
+    *)
+      if [ ${#stages[@]} -gt 0 ] && [ "${stages[-1]}" = compat ]; then
+        compat_names+=("$arg")
+      else
+        echo "unknown stage: $arg" >&2
+        exit 2
+      fi
+      ;;
+  esac
+done
+[ ${#stages[@]} -gt 0 ] || stages=(unit integration compat gates)
 
 collections=$(scripts/collection_tree.sh)
 export ANSIBLE_COLLECTIONS_PATH=$collections
@@ -33,6 +48,11 @@ for stage in "${stages[@]}"; do
       done
       python tests/integration/runner/run_as_controller.py || rc=1
       [ "$rc" = 0 ]
+      ;;
+    compat)
+      # The main path on every supported ansible-core / amazon.aws / boto3 besides the pinned ones, each in a
+      # venv and a collections tree of its own under build/compat/, and ansible-test sanity on the newest.
+      scripts/compat.sh "${compat_names[@]}"
       ;;
     gates)
       scripts/gates.sh all

@@ -15,3 +15,7 @@ from ansible_collections.amazon.ai.plugins.action.bedrock_invoke_model import Ac
 
 class ActionModule(InvokeModelAction):
     """Fills in the connection options from the AWS groups' module_defaults, then runs the module."""
+
+    # Converse sends its options in the request body, none as HTTP headers; the module checks them itself.
+    header_options = ()
+    integer_options = ("max_tokens",)

@@ -23,6 +23,10 @@ from typing import Tuple
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import HEADER_OPTIONS
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import check_header_value
+
 # The groups whose defaults apply to every amazon.aws module, as Ansible names them once resolved.
 AWS_GROUPS = ("group/ansible.builtin.aws", "group/amazon.aws.aws", "group/community.aws.aws")
 
@@ -111,15 +115,66 @@ def non_string_keys(args: Dict[str, Any]) -> Optional[str]:
     return None
 
 
+def bad_header_value(
+    args: Dict[str, Any], options: Tuple[str, ...], entry_lists: Tuple[str, ...] = ()
+) -> Optional[str]:
+    """Why an option of options sent as an HTTP header (on the task, or on an entry of entry_lists) cannot be.
+
+    Checked here, before the module starts, because ansible-core itself cannot carry some such values to a
+    module (2.21 fails on a NUL character while logging the module's arguments), with a message naming no option.
+    """
+    places = [(option, args.get(option)) for option in options]
+    for name in entry_lists:
+        entries = args.get(name)
+        if isinstance(entries, list):
+            places += [
+                (f"{name}[{index}].{option}", entry.get(option))
+                for index, entry in enumerate(entries)
+                if isinstance(entry, Mapping)
+                for option in options
+            ]
+    for name, value in places:
+        # An empty value is left to the module, which says why better.
+        if isinstance(value, str) and value:
+            try:
+                check_header_value(name, value)
+            except BedrockParameterError as e:
+                return f"Invalid request, nothing was sent: {e}"
+    return None
+
+
+def not_an_integer(args: Dict[str, Any], names: Tuple[str, ...]) -> Optional[str]:
+    """Why an integer option of names cannot be used, if it is a boolean.
+
+    Checked here because ansible-core's int type takes a boolean as 0 or 1: max_concurrency: true would mean 1.
+    """
+    for name in names:
+        value = args.get(name)
+        if isinstance(value, bool):
+            return f"{name} must be a whole number, not a boolean: {value}"
+    return None
+
+
 class ActionModule(ActionBase):
     _supports_check_mode = True
     _supports_async = True
     # The module's options that list one entry per request.
     request_lists: Tuple[str, ...] = ()
+    # The module's options sent as HTTP headers, on the task and on each entry of header_entry_lists.
+    header_options: Tuple[str, ...] = HEADER_OPTIONS
+    header_entry_lists: Tuple[str, ...] = ()
+    # The module's options of type int.
+    integer_options: Tuple[str, ...] = ()
 
     def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)
-        problem = not_a_list(self._task.args, self.request_lists) or non_string_keys(self._task.args)
+        args = self._task.args
+        problem = (
+            not_a_list(args, self.request_lists)
+            or non_string_keys(args)
+            or not_an_integer(args, self.integer_options)
+            or bad_header_value(args, self.header_options, self.header_entry_lists)
+        )
         if problem:
             return merge_hash(result, {"failed": True, "msg": problem})
         missing = missing_connection_options(self._task.args, aws_group_defaults(self._task.module_defaults))

@@ -17,3 +17,5 @@ class ActionModule(InvokeModelAction):
     """Fills in the connection options from the AWS groups' module_defaults, then runs the module."""
 
     request_lists = ("bodies", "requests")
+    header_entry_lists = ("requests",)
+    integer_options = ("max_concurrency",)

@@ -31,6 +31,10 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.amazon.ai.plugins.module_utils.backoff import never_sent
+from ansible_collections.amazon.ai.plugins.module_utils.backoff import retry_with_backoff
+from ansible_collections.amazon.ai.plugins.module_utils.backoff import tries_made
+
 # InvokeModel's own limits (botocore service model).
 MAX_BODY_BYTES = 25_000_000
 MAX_MODEL_ID_LENGTH = 2048
@@ -47,8 +51,9 @@ RETRYABLE_ERROR_CODES = (
 # A proxy or load balancer may answer for Bedrock with a bare status and no AWS error code; botocore then uses
 # the status as the code. AWS's SDKs treat these statuses as transient, and so does this collection.
 RETRYABLE_HTTP_STATUSES = ("429", "500", "502", "503", "504")
-# Busy answers are retried here, up to twelve tries with jittered sleeps of at most 0.5, 1, 2, 4, then 8 s
-# between them: a task that keeps being refused gives up within about a minute.
+# Busy answers, and requests that could not connect (so were never sent), are retried here, up to twelve tries
+# with jittered sleeps of at most 0.5, 1, 2, 4, then 8 s between them: a task that keeps being refused gives up
+# within about a minute.
 RETRY_ATTEMPTS = 12
 RETRY_DELAY = 0.5
 RETRY_MAX_DELAY = 8
@@ -274,7 +279,8 @@ def decode_response(payload: bytes, content_type: Optional[str]) -> Tuple[Any, s
     return value, "json", notes
 
 
-def _check_header_value(option: str, value: str) -> None:
+def check_header_value(option: str, value: str) -> None:
+    """Raise BedrockParameterError, naming option, unless value can be sent as an HTTP header field's value."""
     if not HEADER_VALUE_PATTERN.fullmatch(value):
         raise BedrockParameterError(
             f"{option} {value!r} cannot be sent as an HTTP header: use visible ASCII characters only, with no "
@@ -285,20 +291,11 @@ def _check_header_value(option: str, value: str) -> None:
 def validate_params(params: Dict[str, Any]) -> None:
     """Refuse option values that the API would reject, or that could not be sent as given, before sending."""
     validate_model_id(params.get("model_id"))
-    for option in ("content_type", "accept"):
-        if not params[option] or not params[option].strip():
-            raise BedrockParameterError(f"{option} must be a MIME type such as application/json, not empty")
-    _check_guardrail_pair(params)
-    for option in HEADER_OPTIONS:
-        if params.get(option) is not None:
-            _check_header_value(option, params[option])
-    _check_guardrail_version(params)
-    if params.get("request_metadata"):
-        encode_request_metadata(params["request_metadata"])
+    validate_options(params)
 
 
 def validate_model_id(model_id: Optional[str]) -> None:
-    """Refuse a model_id that no Bedrock API takes, or that would reach another URL than the model's."""
+    """Refuse a model_id that is not a model id, inference profile id or ARN."""
     if not model_id or not model_id.strip():
         raise BedrockParameterError("model_id must not be empty")
     if model_id != model_id.strip():
@@ -315,6 +312,20 @@ def validate_model_id(model_id: Optional[str]) -> None:
     if model_id in (".", ".."):
         # Sent as the path /model/../invoke, which a path-normalizing proxy would read as another URL.
         raise BedrockParameterError(f"model_id {model_id!r} is not a model id")
+
+
+def validate_options(params: Dict[str, Any]) -> None:
+    """Refuse the options besides model_id and body (INVOKE_OPTIONS) that could not make a valid request."""
+    for option in ("content_type", "accept"):
+        if not params[option] or not params[option].strip():
+            raise BedrockParameterError(f"{option} must be a MIME type such as application/json, not empty")
+    _check_guardrail_pair(params)
+    for option in HEADER_OPTIONS:
+        if params.get(option) is not None:
+            check_header_value(option, params[option])
+    _check_guardrail_version(params)
+    if params.get("request_metadata"):
+        encode_request_metadata(params["request_metadata"])
 
 
 def validate_guardrail(params: Dict[str, Any]) -> None:
@@ -360,15 +371,15 @@ def _version_key(version: str) -> Tuple[int, ...]:
 
 
 def required_boto3_versions(
-    params: Dict[str, Any], gates: List[Tuple[str, Optional[str], str]] = OPTION_GATES
+    params: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
 ) -> List[Tuple[str, str]]:
     """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum.
 
-    gates lists (option, value or None for any value, version) as OPTION_GATES does for InvokeModel.
+    gates lists (option, value or None for any value, version) as OPTION_GATES (the default) does for InvokeModel.
     The highest version comes first, so that a task checking them in order names everything it needs at once.
     """
     needed = []
-    for option, value, version in gates:
+    for option, value, version in OPTION_GATES if gates is None else gates:
         current = params.get(option)
         if not current or (value is not None and current != value):
             continue
@@ -479,36 +490,68 @@ def build_result(
     return result, notes
 
 
-def is_busy(error: Exception) -> bool:
+def _error_code(error: BaseException) -> Any:
+    response = getattr(error, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, Mapping) else None
+
+
+def is_busy(error: BaseException) -> bool:
     """Whether a failed call is worth repeating: Bedrock (or a proxy in front of it) was busy."""
-    code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+    code = _error_code(error)
     return code in RETRYABLE_ERROR_CODES or code in RETRYABLE_HTTP_STATUSES
 
 
+def _refused_as_busy(error: BaseException) -> bool:
+    # Bedrock's busy answers, and the other services' that AWSRetry itself retries (S3's InternalError, say).
+    return is_busy(error) or AWSRetry.found(_error_code(error))
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a failed call is retried: the service was busy, or the request could not even be sent."""
+    return _refused_as_busy(error) or never_sent(error)
+
+
 def retry_decorator() -> Any:
-    """The jittered backoff every Bedrock call of this collection is retried with when Bedrock is busy."""
-    return AWSRetry.jittered_backoff(
-        retries=RETRY_ATTEMPTS,
-        delay=RETRY_DELAY,
-        max_delay=RETRY_MAX_DELAY,
-        catch_extra_error_codes=list(RETRYABLE_ERROR_CODES + RETRYABLE_HTTP_STATUSES),
-    )
+    """The jittered backoff every AWS call of this collection is retried with, while is_transient() says so.
+
+    Busy answers and requests that never left (no connection) share one budget of RETRY_ATTEMPTS tries.
+    """
+    return retry_with_backoff(is_transient, RETRY_ATTEMPTS, RETRY_DELAY, RETRY_MAX_DELAY)
+
+
+def retrying_client(module: Any, service: str, **config: Any) -> Any:
+    """A boto3 client of service whose calls made with aws_retry=True are retried by retry_decorator().
+
+    botocore's own retries are off and the read timeout long (CLIENT_CONFIG, then config); the task's aws_config
+    is applied over both, so a user can still set the read timeout or botocore's retries.
+    """
+    return module.client(service, retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG, **config))
 
 
 def retrying_bedrock_client(module: Any, **config: Any) -> Any:
-    """A bedrock-runtime client whose calls made with aws_retry=True are retried when Bedrock is busy.
+    """retrying_client() for bedrock-runtime, the service InvokeModel belongs to."""
+    return retrying_client(module, "bedrock-runtime", **config)
 
-    The task's aws_config is applied over CLIENT_CONFIG (and config), so a user can still set the read timeout
-    or botocore's retries.
-    """
-    return module.client("bedrock-runtime", retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG, **config))
+
+def _tries(count: int) -> str:
+    return f"{count} {'try' if count == 1 else 'tries'}"
+
+
+def describe_retries(error: BaseException) -> Optional[str]:
+    """Why a call failed despite retry_decorator(), and after how many tries, if it was a retried kind of error."""
+    if _refused_as_busy(error):
+        return f"still busy after {_tries(tries_made(error))}"
+    if never_sent(error):
+        return f"could not connect to the endpoint in {_tries(tries_made(error))}, so the request was not sent"
+    return None
 
 
 def failure_message(model_id: str, error: Exception) -> str:
     """The task's message for a failed call (fail_json_aws appends the error's own text)."""
     message = f"Failed to invoke Bedrock model {model_id!r}"
-    if is_busy(error):
-        return f"{message} (still busy after {RETRY_ATTEMPTS} tries)"
+    retries = describe_retries(error)
+    if retries:
+        return f"{message} ({retries})"
     if isinstance(error, ReadTimeoutError):
         return (
             f"{message} (no answer within the read timeout; the request was not sent again, but the model may have "
@@ -529,7 +572,7 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
 
 
 def require_boto3_for(
-    module: Any, *requests: Dict[str, Any], gates: List[Tuple[str, Optional[str], str]] = OPTION_GATES
+    module: Any, *requests: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
 ) -> None:
     """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
     needed = sorted({need for params in requests for need in required_boto3_versions(params, gates)})

@@ -41,6 +41,8 @@ from ansible_collections.amazon.ai.plugins.module_utils.bedrock import prepare_r
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import require_boto3_for
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_model_id
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_options
 
 MAX_CONCURRENCY = 64
 # The options a request of requests may set for itself; any it leaves unset (None) come from the task.
@@ -76,17 +78,35 @@ def expand_requests(task: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def check_max_concurrency(value: int) -> None:
+    # ansible-core's int type lets a boolean through, and true would quietly mean 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BedrockParameterError(f"max_concurrency must be a whole number of requests, not {value!r}")
     if not 1 <= value <= MAX_CONCURRENCY:
         raise BedrockParameterError(
             f"max_concurrency must be between 1 and {MAX_CONCURRENCY} requests in flight at once, not {value}"
         )
 
 
-def prepare_requests(requests: List[Dict[str, Any]], source: str) -> List[Dict[str, Any]]:
+def task_problem(task: Dict[str, Any]) -> Optional[str]:
+    """What is wrong with the task's own model_id (if it sets one) and request options, if anything."""
+    try:
+        if task.get("model_id") is not None:
+            validate_model_id(task["model_id"])
+        validate_options(task)
+    except BedrockParameterError as e:
+        return str(e)
+    return None
+
+
+def prepare_requests(
+    requests: List[Dict[str, Any]], source: str, task: Optional[Dict[str, Any]] = None
+) -> List[Dict[str, Any]]:
     """InvokeModel's arguments for every request, all checked and encoded before any is sent.
 
-    Raises BedrockParameterError for the first request that cannot be sent, naming it as source[index].
+    Raises BedrockParameterError for the first request that cannot be sent, naming it as source[index], or,
+    when its problem is the very problem of the task's own options, naming only those.
     """
+    from_task = task_problem(task) if task is not None else None
     prepared = []
     for index, params in enumerate(requests):
         if not params.get("model_id"):
@@ -97,6 +117,8 @@ def prepare_requests(requests: List[Dict[str, Any]], source: str) -> List[Dict[s
         try:
             prepared.append(prepare_request(params))
         except BedrockParameterError as e:
+            if str(e) == from_task:
+                raise
             raise BedrockParameterError(f"{source}[{index}] (model {params['model_id']!r}): {e}") from None
     return prepared
 
@@ -148,8 +170,8 @@ def send_with_limiter(
 ) -> Tuple[Dict[str, Any], bytes]:
     """Send one request within the limiter, retried with bedrock_invoke_model's backoff; (response, body).
 
-    Each try is appended to tries. The sleeps between tries happen outside the limiter, so a request waiting
-    to try again holds no slot.
+    Each try is appended to tries. The sleeps between tries (after a busy answer, or a connection that could
+    not be made) happen outside the limiter, so a request waiting to try again holds no slot.
     """
 
     # A decorator of its own: the backoff's state must not be shared between requests sent at the same time.
@@ -228,11 +250,20 @@ def failure_summary(responses: List[Dict[str, Any]], source: str) -> Optional[st
     if not failed:
         return None
     named = [
-        f"{source}[{index}] (model {entry['model_id']!r}): {entry.get('error', {}).get('code') or entry['msg']}"
-        for index, entry in failed[:FAILURES_NAMED]
+        f"{source}[{index}] (model {entry['model_id']!r}): {_reason(entry)}" for index, entry in failed[:FAILURES_NAMED]
     ]
     more = f"; and {len(failed) - FAILURES_NAMED} more" if len(failed) > FAILURES_NAMED else ""
     return f"{len(failed)} of {len(responses)} Bedrock requests failed: {'; '.join(named)}{more}"
+
+
+def _reason(entry: Dict[str, Any]) -> str:
+    """A failed request's AWS error code, else its message without the model it names (the summary names it)."""
+    code = entry.get("error", {}).get("code")
+    if code:
+        return code
+    prefix = f"Failed to invoke Bedrock model {entry['model_id']!r}"
+    msg = entry["msg"]
+    return msg[len(prefix) :].lstrip(": ") if msg.startswith(prefix) else msg
 
 
 def run_concurrently(work: Callable[[int], Any], count: int, concurrency: int) -> List[Any]:
@@ -252,7 +283,7 @@ def invoke_models(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     check_max_concurrency(task["max_concurrency"])
     source = request_source(task)
     requests = expand_requests(task)
-    prepared = prepare_requests(requests, source)
+    prepared = prepare_requests(requests, source, task)
     require_boto3_for(module, *requests)
     concurrency = task["max_concurrency"]
     # One client for every request; its connection pool must hold as many connections as requests in flight.

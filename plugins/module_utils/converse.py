@@ -193,8 +193,8 @@ def _prompt_messages(params: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List
     return sent, given
 
 
-def _check_choices(params: Dict[str, Any]) -> bool:
-    """Refuse options that do not go together; whether model_id is a prompt ARN."""
+def _check_choices(params: Dict[str, Any]) -> None:
+    """Refuse options that do not go together."""
     validate_model_id(params.get("model_id"))
     prompt_arn = is_prompt_arn(params["model_id"])
     if params.get("prompt") is not None and params.get("messages") is not None:
@@ -203,6 +203,8 @@ def _check_choices(params: Dict[str, Any]) -> bool:
         raise BedrockParameterError(
             "one of prompt or messages is required (only a prompt ARN as model_id takes neither)"
         )
+    if params.get("messages") == [] and not prompt_arn:
+        raise BedrockParameterError("messages must hold at least one message (only a prompt ARN takes none)")
     if params.get("prompt") is None and (params.get("images") or params.get("documents")):
         raise BedrockParameterError("images and documents are attached to prompt; with messages, put them in a block")
     if params.get("prompt_variables") and not prompt_arn:
@@ -218,7 +220,6 @@ def _check_choices(params: Dict[str, Any]) -> bool:
     validate_guardrail(params)
     if params.get("guardrail_trace") is not None and params.get("guardrail_identifier") is None:
         raise BedrockParameterError("guardrail_trace needs a guardrail: set guardrail_identifier and guardrail_version")
-    return prompt_arn
 
 
 def build_request(params: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:

@@ -93,6 +93,10 @@ def _error(where: str, problem: str) -> BedrockParameterError:
     return BedrockParameterError(f"{where}: {problem}")
 
 
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
 def _one_key(block: Any, where: str, allowed: Tuple[str, ...]) -> str:
     """The one key of a union block, or an error naming where it is and what it may hold."""
     if not isinstance(block, Mapping):
@@ -115,7 +119,7 @@ def file_format(kind: str, name: str, where: str) -> str:
         return extension
     accepted = sorted(set(FORMATS[kind]) | set(EXTENSION_ALIASES[kind]))
     shown = f".{extension}" if extension else "no extension"
-    raise _error(where, f"{name!r} has {shown}; a {kind} must be a file ending in one of .{', .'.join(accepted)}")
+    raise _error(where, f"{name!r} has {shown}; {_a(kind)} must be a file ending in one of .{', .'.join(accepted)}")
 
 
 def document_name(file_name: str) -> str:
@@ -168,7 +172,7 @@ def read_file(path: Any, where: str, kind: str) -> bytes:
     if not data:
         raise _error(where, f"{path!r} is empty")
     if kind in MAX_BYTES and len(data) > MAX_BYTES[kind]:
-        raise _error(where, f"{path!r} is larger than the {MAX_BYTES[kind]} bytes Bedrock takes for a {kind}")
+        raise _error(where, f"{path!r} is larger than the {MAX_BYTES[kind]} bytes Bedrock takes for {_a(kind)}")
     return data
 
 
@@ -191,7 +195,7 @@ def attachment(kind: str, location: Any, where: str) -> Dict[str, Any]:
 def _media(kind: str, value: Any, where: str) -> Dict[str, Any]:
     """The block of kind to send: format checked or taken from the file, source bytes read or decoded."""
     if not isinstance(value, Mapping):
-        raise _error(where, f"a {kind} block must be a mapping with format and source")
+        raise _error(where, f"{_a(kind)} block must be a mapping with format and source")
     sent = dict(value)
     source_keys = ("bytes", "s3Location", "path") + (("text", "content") if kind == "document" else ())
     source_where = f"{where}.source"

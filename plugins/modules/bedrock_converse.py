@@ -21,8 +21,12 @@ description:
     C(ServiceUnavailableException), C(InternalServerException), and HTTP 429, 500, 502, 503 and 504 without an
     AWS error code) is retried with jittered exponential backoff, up to 12 tries within about a minute, as by
     M(amazon.ai.bedrock_invoke_model). Other errors fail the task at once; the result's C(error.code) names them.
-  - The module waits up to an hour (3600 s) for a model to answer, and a request whose answer does not come in
-    time is never sent (and billed) again. Setting C(read_timeout) or C(retries) in O(aws_config) overrides either.
+  - A request that could not be sent at all, because no connection was made (the endpoint's name did not
+    resolve, the connection was refused, or it was not made in time), is retried the same way, within the same
+    12 tries. A task that gives up says how many tries it made.
+  - The module waits up to an hour (3600 s) for a model to answer, and a request that may have reached Bedrock
+    (no answer within the read timeout, or a connection closed after it was sent) is never sent (and billed)
+    again. Setting C(read_timeout) or C(retries) in O(aws_config) overrides either.
   - Converse needs boto3 >= 1.34.116. Options that need a newer boto3 say so below; a task that sets one with an
     older boto3 fails naming the highest version it needs.
 author:
@@ -480,7 +484,7 @@ def main():
         images=dict(type="list", elements="str"),
         documents=dict(type="list", elements="str"),
         system=dict(type="raw"),
-        max_tokens=dict(type="int"),
+        max_tokens=dict(type="int", no_log=False),
         temperature=dict(type="float"),
         top_p=dict(type="float"),
         stop_sequences=dict(type="list", elements="str"),

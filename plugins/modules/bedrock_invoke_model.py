@@ -15,6 +15,10 @@ description:
   - Bedrock refusing a request because it is busy (C(ThrottlingException), C(ModelNotReadyException),
     C(ServiceUnavailableException), C(InternalServerException)) is retried with jittered exponential backoff,
     up to 12 tries within about a minute. Other errors fail the task at once.
+  - A request that could not be sent at all, because no connection was made (the endpoint's name did not
+    resolve, the connection was refused, or it was not made in time), is retried the same way, within the same
+    12 tries. A request that may have reached Bedrock (no answer within the read timeout, or a connection closed
+    after it was sent) is never sent again. A task that gives up says how many tries it made.
   - The module waits up to an hour (3600 s) for a model to answer, and turns botocore's own retries off, so a
     request whose answer is slow is never sent (and billed) twice. Setting C(read_timeout) or C(retries) in
     O(aws_config) overrides either.
@@ -44,6 +48,9 @@ options:
 notes:
   - Invoking a model is reported as a change, as it runs (and bills) an inference.
   - In check mode nothing is sent to Bedrock; the options are still checked and O(body) is still serialized.
+  - O(content_type), O(accept), O(guardrail_identifier) and O(guardrail_version) are sent as HTTP headers. A
+    value that is not visible ASCII (or has white space at either end) fails the task on the controller, naming
+    the option, before the module starts.
 extends_documentation_fragment:
   - amazon.ai.bedrock
   - amazon.aws.common.modules

@@ -22,7 +22,12 @@ description:
     request with the same jittered backoff as M(amazon.ai.bedrock_invoke_model), up to 12 tries. After a busy
     answer fewer requests are sent at once (half as many, at least one), and more again after successes, so a
     low account quota is met with waiting rather than with a storm of refused requests.
-  - A request whose answer does not come within the read timeout is never sent again.
+  - A request that could not be sent at all, because no connection was made (the endpoint's name did not
+    resolve, the connection was refused, or it was not made in time), is retried the same way, within the same
+    12 tries, but without cutting the number of requests sent at once. While a request waits to try again it
+    does not count against O(max_concurrency).
+  - A request that may have reached Bedrock (no answer within the read timeout, or a connection closed after it
+    was sent) is never sent again. A request that gives up says how many tries it made.
 author:
   - amazon.ai maintainers (@ansible-collections)
 options:
@@ -87,7 +92,7 @@ options:
         type: dict
   max_concurrency:
     description:
-      - How many requests may be in flight at once, from 1 to 64.
+      - How many requests may be in flight at once, a whole number from 1 to 64 (a boolean is refused).
       - After Bedrock throttles, fewer are sent at once for a while; never more than this.
     type: int
     default: 8
@@ -109,6 +114,9 @@ notes:
     built. Each entry of RV(responses) then holds the model ID and an empty RV(responses[].raw_response).
   - When any request fails the task fails, naming how many and the first few; RV(responses) still holds every
     answer, so C(ignore_errors) or C(failed_when) lose nothing.
+  - O(content_type), O(accept), O(guardrail_identifier) and O(guardrail_version), of the task or of an entry of
+    O(requests), are sent as HTTP headers. A value that is not visible ASCII (or has white space at either end)
+    fails the task on the controller, naming the option, before the module starts.
   - For thousands of prompts that need no answer within the play, Bedrock's batch inference (JSONL files in S3)
     is cheaper per token.
 extends_documentation_fragment:
@@ -272,12 +280,12 @@ summary:
       type: int
       sample: 1
     retried:
-      description: How many were sent more than once because Bedrock was busy.
+      description: How many were tried more than once, because Bedrock was busy or no connection could be made.
       returned: always
       type: int
       sample: 7
     retries:
-      description: How many times requests were sent again in all.
+      description: How many times requests were tried again in all (a try that could not connect sent nothing).
       returned: always
       type: int
       sample: 9

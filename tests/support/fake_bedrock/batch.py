@@ -15,7 +15,10 @@ Control routes (never signed, JSON), also used by the benchmark:
 ``POST /_test/batch/jobs/{name, id or ARN}/wait`` (body ``{"timeout": seconds}``: until the job is final),
 ``POST /_test/batch/faults`` (body ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or
 "drop", "times": N}``: the next N calls of that operation fail so, "drop" creates the job and hangs up),
-``DELETE /_test/batch`` (forget every job, tag and fault; the configuration back to the server's defaults).
+``DELETE /_test/batch`` (forget every job, tag and fault; the configuration back to the server's defaults; the
+server's ``DELETE /_test/requests`` does that too). An ARN in a control path is percent-encoded (it holds a ``/``).
+The leading words of a job's name pick a scenario (``hold-``, ``expire-``, ``fail-``, ``partial-``, ``dropped-``):
+batch_jobs.py says what each does.
 """
 
 from __future__ import annotations

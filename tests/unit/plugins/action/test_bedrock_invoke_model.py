@@ -115,3 +115,79 @@ def test_not_a_list(args, problem):
 def test_only_the_many_module_checks_request_lists():
     assert action.ActionModule.request_lists == ()
     assert many_action.ActionModule.request_lists == ("bodies", "requests")
+
+
+HEADER_PROBLEM = "cannot be sent as an HTTP header: use visible ASCII characters only"
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        ({}, None),
+        ({"accept": "application/json", "content_type": "text/plain; charset=utf-8"}, None),
+        (
+            {"guardrail_identifier": "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc", "guardrail_version": "2"},
+            None,
+        ),
+        # Values that are not strings are the module's to convert or refuse.
+        ({"guardrail_version": 3, "accept": None}, None),
+        ({"accept": "application/json\x00"}, "accept 'application/json\\x00'"),
+        ({"content_type": "text/plain\n"}, "content_type 'text/plain\\n'"),
+        ({"guardrail_identifier": "gr\u00e9"}, "guardrail_identifier 'gr\u00e9'"),
+        ({"guardrail_version": " 1"}, "guardrail_version ' 1'"),
+        ({"accept": " "}, "accept ' '"),
+        # The module says better why an empty value cannot be sent.
+        ({"accept": "", "guardrail_identifier": ""}, None),
+        # Entries of requests carry the same options; only the many module lists them.
+        ({"requests": [{"body": {}}, {"accept": "a\x00"}]}, None),
+    ],
+)
+def test_bad_header_value_of_the_task(args, named):
+    problem = action.bad_header_value(args, action.ActionModule.header_options, action.ActionModule.header_entry_lists)
+    if named is None:
+        assert problem is None
+    else:
+        assert problem.startswith(f"Invalid request, nothing was sent: {named} {HEADER_PROBLEM}")
+        assert "\x00" not in problem
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        ({"requests": [{"body": {}, "accept": "text/plain"}]}, None),
+        ({"requests": [{"body": {}}, {"body": {}, "accept": "a\x00"}]}, "requests[1].accept 'a\\x00'"),
+        ({"requests": [{"body": {}, "guardrail_version": "DRAFT\t"}]}, "requests[0].guardrail_version 'DRAFT\\t'"),
+        ({"requests": ["not a mapping", {"content_type": "\x7f"}]}, "requests[1].content_type '\\x7f'"),
+        # The task's own options are checked first.
+        ({"accept": "\x01", "requests": [{"accept": "\x02"}]}, "accept '\\x01'"),
+        ({"requests": "not a list"}, None),
+    ],
+)
+def test_bad_header_value_of_the_requests(args, named):
+    cls = many_action.ActionModule
+    problem = action.bad_header_value(args, cls.header_options, cls.header_entry_lists)
+    if named is None:
+        assert problem is None
+    else:
+        assert problem.startswith(f"Invalid request, nothing was sent: {named} {HEADER_PROBLEM}")
+
+
+def test_the_header_options_are_those_the_module_sends_as_headers():
+    assert action.ActionModule.header_options == ("content_type", "accept", "guardrail_identifier", "guardrail_version")
+    assert many_action.ActionModule.header_options == action.ActionModule.header_options
+    assert (action.ActionModule.header_entry_lists, many_action.ActionModule.header_entry_lists) == ((), ("requests",))
+
+
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        ({}, None),
+        ({"max_concurrency": 4}, None),
+        ({"max_concurrency": "4"}, None),  # Ansible converts it; the module refuses what it cannot
+        ({"max_concurrency": True}, "max_concurrency must be a whole number, not a boolean: True"),
+        ({"max_concurrency": False}, "max_concurrency must be a whole number, not a boolean: False"),
+    ],
+)
+def test_not_an_integer(args, problem):
+    assert action.not_an_integer(args, many_action.ActionModule.integer_options) == problem
+    assert action.not_an_integer(args, action.ActionModule.integer_options) is None

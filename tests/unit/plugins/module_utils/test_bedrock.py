@@ -8,15 +8,18 @@ from __future__ import annotations
 import base64
 import io
 import json
+import socket
 from unittest.mock import MagicMock
 
 import boto3
+import botocore.config
 import botocore.exceptions
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
+from ansible_collections.amazon.ai.plugins.module_utils import backoff
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -585,23 +588,44 @@ def client_error(code, status=400):
     )
 
 
+def tried(error, tries):
+    """error as retry_with_backoff() raises it after that many tries."""
+    setattr(error, backoff.TRIES_ATTRIBUTE, tries)
+    return error
+
+
 @pytest.mark.parametrize(
     "error, expected",
     [
         (
-            client_error("ThrottlingException", 429),
+            tried(client_error("ThrottlingException", 429), 12),
             f"Failed to invoke Bedrock model {MODEL!r} (still busy after 12 tries)",
         ),
-        (client_error("ServiceUnavailableException", 503), "(still busy after 12 tries)"),
+        (tried(client_error("ServiceUnavailableException", 503), 12), "(still busy after 12 tries)"),
+        (client_error("ThrottlingException", 429), "(still busy after 1 try)"),
+        (tried(client_error("Throttling", 400), 12), "(still busy after 12 tries)"),
         (client_error("AccessDeniedException", 403), f"Failed to invoke Bedrock model {MODEL!r}"),
         (client_error("ModelTimeoutException", 408), f"Failed to invoke Bedrock model {MODEL!r}"),
         (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), "the request was not sent again"),
-        (client_error("502", 502), "(still busy after 12 tries)"),
+        (tried(client_error("502", 502), 12), "(still busy after 12 tries)"),
         (client_error("400", 400), f"Failed to invoke Bedrock model {MODEL!r}"),
         (botocore.exceptions.IncompleteReadError(actual_bytes=3, expected_bytes=9), "the reply was cut off"),
         (botocore.exceptions.ResponseStreamingError(error="reset"), "the reply was cut off"),
         (
-            botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"),
+            tried(botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"), 12),
+            f"Failed to invoke Bedrock model {MODEL!r} (could not connect to the endpoint in 12 tries, so the request "
+            "was not sent)",
+        ),
+        (
+            tried(botocore.exceptions.ConnectTimeoutError(endpoint_url="https://x"), 3),
+            "(could not connect to the endpoint in 3 tries, so the request was not sent)",
+        ),
+        (
+            botocore.exceptions.SSLError(endpoint_url="https://x", error="certificate verify failed"),
+            f"Failed to invoke Bedrock model {MODEL!r}",
+        ),
+        (
+            botocore.exceptions.ConnectionClosedError(endpoint_url="https://x"),
             f"Failed to invoke Bedrock model {MODEL!r}",
         ),
     ],
@@ -636,3 +660,123 @@ def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):
         bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), bedrock.build_request(params(), b"{}"))
     assert excinfo.value.response["Error"]["Code"] == code
     assert no_sleep == []
+
+
+@pytest.mark.parametrize(
+    "error, transient",
+    [
+        (client_error("ThrottlingException", 429), True),
+        (client_error("503", 503), True),
+        # What AWSRetry itself retries for any service, such as S3's InternalError.
+        (client_error("InternalError", 500), True),
+        (client_error("RequestLimitExceeded", 400), True),
+        (client_error("ValidationException", 400), False),
+        (botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"), True),
+        (botocore.exceptions.ConnectTimeoutError(endpoint_url="https://x"), True),
+        (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), False),
+        (botocore.exceptions.ConnectionClosedError(endpoint_url="https://x"), False),
+        (botocore.exceptions.ProxyConnectionError(proxy_url="http://p", error="x"), False),
+        (ValueError("x"), False),
+    ],
+)
+def test_is_transient(error, transient):
+    assert bedrock.is_transient(error) is transient
+
+
+def test_retrying_client_serves_any_service():
+    module = MagicMock()
+    bedrock.retrying_client(module, "s3", max_pool_connections=4)
+    assert module.client.call_args.args == ("s3",)
+    assert module.client.call_args.kwargs["config"] == {
+        "read_timeout": 3600,
+        "retries": {"total_max_attempts": 1},
+        "max_pool_connections": 4,
+    }
+
+
+class Scripted:
+    """A client whose invoke_model raises or answers as scripted, recording every call."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.calls = []
+
+    def invoke_model(self, **request):
+        self.calls.append(request)
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def scripted_module(client):
+    module = MagicMock()
+    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
+        client, retry_decorator
+    )
+    return module
+
+
+def test_a_request_that_could_not_connect_is_sent_once_it_can(no_sleep):
+    client = Scripted(
+        botocore.exceptions.EndpointConnectionError(endpoint_url="http://x"),
+        botocore.exceptions.ConnectTimeoutError(endpoint_url="http://x"),
+        client_error("ThrottlingException", 429),
+        reply(b'{"ok": 1}'),
+    )
+    request = bedrock.build_request(params(), b"{}")
+    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(scripted_module(client)), request)
+    assert json.loads(payload) == {"ok": 1}
+    assert client.calls == [request] * 4 and len(no_sleep) == 3
+
+
+def test_busy_answers_and_failed_connections_share_one_budget(no_sleep):
+    outcomes = [client_error("ThrottlingException", 429)] * 5
+    outcomes += [botocore.exceptions.EndpointConnectionError(endpoint_url="http://x")] * bedrock.RETRY_ATTEMPTS
+    client = Scripted(*outcomes)
+    with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
+        bedrock.call_invoke_model(
+            bedrock.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+        )
+    assert len(client.calls) == bedrock.RETRY_ATTEMPTS and len(no_sleep) == bedrock.RETRY_ATTEMPTS - 1
+    assert "in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        botocore.exceptions.ReadTimeoutError(endpoint_url="http://x"),
+        botocore.exceptions.ConnectionClosedError(endpoint_url="http://x"),
+        botocore.exceptions.SSLError(endpoint_url="http://x", error="x"),
+        botocore.exceptions.ProxyConnectionError(proxy_url="http://p", error="x"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_what_may_have_been_sent_is_never_sent_again(no_sleep, error):
+    client = Scripted(error, reply())
+    with pytest.raises(type(error)):
+        bedrock.call_invoke_model(
+            bedrock.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+        )
+    assert len(client.calls) == 1 and no_sleep == []
+
+
+def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep):
+    # A port bound but not listening refuses every connection: botocore's own EndpointConnectionError.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        client = boto3.client(
+            "bedrock-runtime",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{closed.getsockname()[1]}",
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
+            config=botocore.config.Config(**bedrock.CLIENT_CONFIG),
+        )
+        with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
+            bedrock.call_invoke_model(
+                bedrock.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+            )
+    assert len(no_sleep) == bedrock.RETRY_ATTEMPTS - 1
+    assert backoff.tries_made(excinfo.value) == bedrock.RETRY_ATTEMPTS
+    assert "could not connect to the endpoint in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)

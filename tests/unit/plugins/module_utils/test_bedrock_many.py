@@ -108,6 +108,50 @@ def test_prepare_requests_names_the_request_that_cannot_be_sent(requests, source
     assert str(excinfo.value).startswith(f"{source}[")
 
 
+@pytest.mark.parametrize(
+    "task_options, entries, message",
+    [
+        # The task's own problem, in every request that takes the task's options, names only the task's options.
+        (dict(guardrail_identifier="gr1"), None, "guardrail_identifier and guardrail_version go together"),
+        (dict(guardrail_identifier="gr1"), [unset(body={}, content_type="application/json")], "guardrail_identifier"),
+        (dict(accept="text/plain\x00"), None, "accept 'text/plain\\x00' cannot be sent as an HTTP header"),
+        (dict(guardrail_identifier="gr1", guardrail_version="v1"), None, "guardrail_version must be a version"),
+        (dict(model_id=" m"), None, "model_id ' m' starts or ends with white space"),
+        (dict(request_metadata={"n": 1}), [unset(body={}, model_id="other")], "request_metadata must map strings"),
+    ],
+)
+def test_prepare_requests_names_the_task_option_for_a_problem_of_the_task(task_options, entries, message):
+    the_task = task(**task_options, **({"requests": entries} if entries is not None else {"bodies": [{}, {}]}))
+    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
+        bedrock_many.prepare_requests(
+            bedrock_many.expand_requests(the_task), bedrock_many.request_source(the_task), the_task
+        )
+    assert message in str(excinfo.value)
+    assert not str(excinfo.value).startswith(("bodies[", "requests["))
+
+
+@pytest.mark.parametrize(
+    "task_options, entries, message",
+    [
+        # What the entry sets is the entry's problem, even where the task's options are wrong too.
+        (dict(), [unset(body={}), unset(body={}, accept="a\x00")], "requests[1] (model 'amazon.titan-text-express"),
+        (dict(guardrail_identifier="gr1"), [unset(body={}, guardrail_version="x")], "requests[0] (model "),
+        (dict(), [unset(body={}, model_id=" m")], "requests[0] (model ' m'): model_id ' m' starts"),
+    ],
+)
+def test_prepare_requests_names_the_entry_for_a_problem_of_the_entry(task_options, entries, message):
+    the_task = task(requests=entries, **task_options)
+    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
+        bedrock_many.prepare_requests(bedrock_many.expand_requests(the_task), "requests", the_task)
+    assert str(excinfo.value).startswith(message)
+
+
+def test_a_request_may_complete_the_guardrail_the_task_names():
+    the_task = task(guardrail_identifier="gr1", requests=[unset(body={}, guardrail_version="2")])
+    prepared = bedrock_many.prepare_requests(bedrock_many.expand_requests(the_task), "requests", the_task)
+    assert prepared[0]["guardrailIdentifier"] == "gr1" and prepared[0]["guardrailVersion"] == "2"
+
+
 def test_prepare_requests_encodes_every_body():
     prepared = bedrock_many.prepare_requests([dict(TASK, body={"a": 1}), dict(TASK, body="[2]")], "bodies")
     assert [request["body"] for request in prepared] == [b'{"a":1}', b"[2]"]
@@ -120,6 +164,12 @@ def test_check_max_concurrency(value, ok):
     else:
         with pytest.raises(bedrock.BedrockParameterError, match="max_concurrency must be between 1 and 64"):
             bedrock_many.check_max_concurrency(value)
+
+
+@pytest.mark.parametrize("value", [True, False, 4.0, "4"])
+def test_check_max_concurrency_refuses_what_is_not_an_integer(value):
+    with pytest.raises(bedrock.BedrockParameterError, match="max_concurrency must be a whole number of requests"):
+        bedrock_many.check_max_concurrency(value)
 
 
 # The concurrency limit.
@@ -314,12 +364,69 @@ def test_a_read_timeout_is_never_sent_again(monkeypatch):
     assert "the request was not sent again" in outcome.entry["msg"]
 
 
+class Unreachable:
+    """A client that cannot connect for its first `refusals` calls, recording the slots in use at each sleep."""
+
+    def __init__(self, refusals, error=botocore.exceptions.EndpointConnectionError):
+        self.refusals = refusals
+        self.error = error
+        self.calls = 0
+
+    def invoke_model(self, **request):
+        self.calls += 1
+        if self.calls <= self.refusals:
+            raise self.error(endpoint_url="http://127.0.0.1:1/model/m/invoke")
+        return reply()
+
+
+def test_a_request_that_could_not_connect_waits_without_a_slot(monkeypatch):
+    limiter = bedrock_many.AdaptiveLimiter(1)
+    in_flight_while_sleeping = []
+    monkeypatch.setattr(
+        "ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep",
+        lambda s: in_flight_while_sleeping.append(limiter.in_flight),
+    )
+    params = dict(TASK, body={})
+    client = Unreachable(3)
+    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), limiter)
+    assert outcome.entry["raw_response"] == {"ok": True}
+    assert outcome.tries == 4 and client.calls == 4
+    assert in_flight_while_sleeping == [0, 0, 0]
+    # Not reaching the endpoint says nothing about Bedrock's quota: the limit stays.
+    assert (limiter.limit, limiter.in_flight) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "error", [botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError]
+)
+def test_a_request_that_never_connects_fails_saying_how_many_tries(monkeypatch, error):
+    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep", lambda s: None)
+    params = dict(TASK, body={})
+    client = Unreachable(1000, error)
+    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    assert client.calls == outcome.tries == bedrock.RETRY_ATTEMPTS
+    assert outcome.entry["failed"] is True
+    assert "could not connect to the endpoint in 12 tries, so the request was not sent" in outcome.entry["msg"]
+    summary = bedrock_many.failure_summary([outcome.entry], "bodies")
+    assert summary.count("amazon.titan-text-express-v1") == 1
+    assert summary.startswith("1 of 1 Bedrock requests failed: bodies[0] (model 'amazon.titan-text-express-v1'): (")
+
+
+def test_a_closed_connection_is_never_sent_again(monkeypatch):
+    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep", lambda s: None)
+    params = dict(TASK, body={})
+    client = Unreachable(1000, botocore.exceptions.ConnectionClosedError)
+    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    assert client.calls == outcome.tries == 1
+    assert outcome.entry["failed"] is True
+
+
 def test_summarize_and_failure_summary():
     responses = [
         {"model_id": "a", "raw_response": {}, "invocation_metrics": {"input_token_count": 3, "output_token_count": 5}},
         {"model_id": "b", "failed": True, "msg": "m", "error": {"code": "ThrottlingException"}},
         {"model_id": "c", "raw_response": {}, "invocation_metrics": {"input_token_count": 4}},
-        {"model_id": "d", "failed": True, "msg": "cut short"},
+        {"model_id": "d", "failed": True, "msg": "Failed to invoke Bedrock model 'd': cut short"},
         {"model_id": "e", "failed": True, "msg": "m", "error": {"code": "AccessDeniedException"}},
         {"model_id": "f", "failed": True, "msg": "m", "error": {"code": "ValidationException"}},
     ]

@@ -239,7 +239,7 @@ def test_guard_content_image_is_decoded():
             [user({"image": {"source": {"s3Location": {"uri": "s3://bucket/y.tiff"}}}})],
             r"\.format: 's3://bucket/y.tiff' has",
         ),
-        ([user({"image": "a.png"})], r"\.image: a image block must be a mapping"),
+        ([user({"image": "a.png"})], r"\.image: an image block must be a mapping"),
         (
             [user({"document": {"format": "txt", "source": {"bytes": "aGk="}}}, {"text": "q"})],
             r"\.document\.name: is required unless",
@@ -316,7 +316,7 @@ def test_an_unreadable_file_is_named(tmp_path):
 def test_a_file_too_large_for_bedrock_is_refused(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(b"\0" * (content.MAX_BYTES["image"] + 1))
-    with pytest.raises(BedrockParameterError, match="larger than the 3932160 bytes Bedrock takes for a image"):
+    with pytest.raises(BedrockParameterError, match="larger than the 3932160 bytes Bedrock takes for an image"):
         content.prepare_messages([user({"image": {"source": {"path": str(big)}}})])
 
 
@@ -388,3 +388,34 @@ def test_json_safe_survives_the_trip_to_the_controller(value):
 def test_json_safe_keeps_keys_and_encodes_bytes():
     reply = {"instanceId": b"\x00\xff", "nested": [{"camelCase": bytearray(b"ab")}]}
     assert content.json_safe(reply) == {"instanceId": "AP8=", "nested": [{"camelCase": "YWI="}]}
+
+
+block_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from([PNG_B64, "s3://bucket/a.png"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(
+        st.sampled_from(list(content.BLOCK_KEYS) + ["format", "source", "bytes", "path", "name", "toolUseId", "x"]),
+        inner,
+        max_size=3,
+    ),
+    max_leaves=12,
+)
+messages_strategy = st.lists(
+    st.fixed_dictionaries(
+        {"role": st.sampled_from(["user", "assistant", "system", "bot"]), "content": st.lists(block_values, max_size=3)}
+    )
+    | block_values,
+    max_size=4,
+)
+
+
+@PROPERTY_SETTINGS
+@given(messages=messages_strategy)
+def test_any_conversation_is_prepared_or_refused_naming_messages(messages):
+    try:
+        sent, echoed = content.prepare_messages(messages)
+    except BedrockParameterError as e:
+        assert str(e).startswith("messages")
+    else:
+        assert echoed == messages
+        assert len(sent) == len(messages)

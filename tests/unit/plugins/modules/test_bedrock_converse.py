@@ -312,3 +312,16 @@ def test_a_surrogate_in_the_reply_is_replaced_and_warned_about(capsys, stubber):
     assert result["text"] == "cut \ufffd"
     output = result["_stdout"] + result["_stderr"]
     assert f"Bedrock model {MODEL!r}: the reply held 1" in output
+
+
+def test_a_request_that_never_left_is_retried_then_reported(capsys, monkeypatch):
+    # A real client against a closed loopback port: no connection, so nothing was sent, and it is tried again.
+    slept = []
+    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep", slept.append)
+    result = run_module(capsys, task(endpoint_url="http://127.0.0.1:9"))
+    assert result["_exit_code"] == 1
+    assert result["msg"].startswith(
+        f"Failed to invoke Bedrock model {MODEL!r} (could not connect to the endpoint in 12 tries"
+    )
+    assert "Could not connect to the endpoint URL" in result["msg"]
+    assert len(slept) == 11

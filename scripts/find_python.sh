@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# Sourced by scripts/gates.sh and scripts/compat.sh: find_python X.Y prints the real interpreter of Python X.Y
+# (not a venv, not a pyenv shim: ansible-test, venvs made from it and ansible_python_interpreter all need the real
+# one), found as GATES_PYTHON_X_Y, on PATH, under pyenv, or in /usr/local/bin or /usr/bin; fails, saying so, if none.
+find_python() {
+  local version=$1 var candidate found
+  var=GATES_PYTHON_${version/./_}
+  for candidate in "${!var:-}" "$(command -v "python$version" || true)" \
+    "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/"python$version" \
+    "/usr/local/bin/python$version" "/usr/bin/python$version"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    found=$("$candidate" -c "import sys
+if '%d.%d' % sys.version_info[:2] == '$version':
+    print(getattr(sys, '_base_executable', None) or sys.executable)" 2>/dev/null) || continue
+    if [ -n "$found" ]; then
+      printf '%s\n' "$found"
+      return 0
+    fi
+  done
+  printf 'no Python %s found: install it, or set %s to its path\n' "$version" "$var" >&2
+  return 1
+}
