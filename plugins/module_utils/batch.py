@@ -119,7 +119,7 @@ def check_s3_uri(option: str, uri: Any) -> Tuple[str, str]:
         raise BatchParameterError(
             f"{option} is {len(uri)} characters long; Bedrock accepts at most {MAX_S3_URI_LENGTH}"
         )
-    bucket, _, key = uri[len("s3://") :].partition("/")
+    bucket, dummy, key = uri[len("s3://") :].partition("/")
     if not bucket:
         raise BatchParameterError(f"{option} {uri!r} names no bucket")
     if bucket != bucket.lower():
@@ -331,7 +331,7 @@ def output_location(job: Mapping) -> Optional[str]:
 
 
 def split_s3_uri(uri: str) -> Tuple[str, str]:
-    bucket, _, key = uri[len("s3://") :].partition("/")
+    bucket, dummy, key = uri[len("s3://") :].partition("/")
     return bucket, key
 
 

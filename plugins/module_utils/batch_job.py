@@ -7,7 +7,8 @@
 stage its records in S3 and collect its answers.
 
 Both clients (Bedrock's control plane and S3) retry busy answers with the collection's backoff
-(module_utils/bedrock.py retry_decorator); the checks and the data handling are the pure functions of batch.py
+(module_utils/bedrock.py retrying_client and retry_decorator); a create whose answer is lost is sent again with
+its idempotency token. The checks and the data handling are the pure functions of batch.py
 and batch_records.py.
 """
 
@@ -27,6 +28,8 @@ from typing import Tuple
 
 try:
     from botocore.exceptions import ClientError
+    from botocore.exceptions import ConnectionClosedError
+    from botocore.exceptions import ReadTimeoutError
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
@@ -34,11 +37,13 @@ from ansible_collections.amazon.ai.plugins.module_utils import batch
 from ansible_collections.amazon.ai.plugins.module_utils import batch_records as records
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import is_busy
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_client
 from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
 from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
 
-# botocore's own retries are off: the collection's backoff is the one layer of retries, as for InvokeModel.
-CLIENT_CONFIG = {"retries": {"total_max_attempts": 1}}
+# How many times a create is sent when its answer is lost: its client request token makes every send after the
+# first return the job the first one created.
+CREATE_SENDS = 3
 # Polling: a few seconds between calls at first, backing off to a minute between calls for long jobs.
 POLL_FIRST = 2.0
 POLL_FACTOR = 1.5
@@ -67,9 +72,23 @@ class Progress:
 
 def clients(module: Any) -> Tuple[Any, Any]:
     """Bedrock's control-plane client and an S3 client, both retried with the collection's backoff."""
-    bedrock = module.client("bedrock", retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG))
-    s3 = module.client("s3", retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG))
-    return bedrock, s3
+    return retrying_client(module, "bedrock"), retrying_client(module, "s3")
+
+
+def create_job(client: Any, request: Mapping) -> Dict[str, Any]:
+    """CreateModelInvocationJob, sent again when its answer is lost (the connection closed, or no answer came).
+
+    Safe where repeating InvokeModel is not: the request's client request token makes Bedrock answer a repeat
+    with the job the first send created, instead of starting a second one.
+    """
+    sends = 1
+    while True:
+        try:
+            return client.create_model_invocation_job(aws_retry=True, **request)
+        except (ConnectionClosedError, ReadTimeoutError):
+            if sends >= CREATE_SENDS:
+                raise
+            sends += 1
 
 
 def require_boto3(module: Any, params: Mapping) -> None:
@@ -340,7 +359,7 @@ def present_or_absent(
             progress.step = f"upload the records to {params['input_s3_uri']}"
             upload(s3, params["input_s3_uri"], staged.file, staged.size)
         progress.step = "create the job"
-        created = bedrock.create_model_invocation_job(aws_retry=True, **request)
+        created = create_job(bedrock, request)
         job = get_job(bedrock, created["jobArn"])
         changed = True
 
@@ -396,7 +415,7 @@ def job_info(module: Any) -> Dict[str, Any]:
         batch.check_job_name(params["name"])
     filters = batch.check_listing_filters(params)
     module.require_boto3_at_least(batch.BATCH_API_BOTO3, reason="to read Bedrock batch inference jobs")
-    client = module.client("bedrock", retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG))
+    client = retrying_client(module, "bedrock")
     if params.get("job_arn"):
         try:
             jobs = [get_job(client, params["job_arn"])]

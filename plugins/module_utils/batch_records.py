@@ -98,6 +98,17 @@ def encode_record(source: str, index: int, rid: str, body: Any) -> bytes:
         raise BatchParameterError(
             f"{source}[{index}] must be a JSON object (a mapping, or a string holding one), not {type(body).__name__}"
         )
+    if isinstance(body, str):
+        # Said here, as encode_body's own message would suggest a content_type, which batch records do not have.
+        try:
+            json.loads(body)
+        except RecursionError:
+            pass  # encode_body says it is too deep
+        except ValueError as e:
+            raise BatchParameterError(
+                f"{source}[{index}] is a string but not valid JSON ({e}); a record's body is a JSON object, given as "
+                "a mapping or as a string holding one"
+            ) from None
     try:
         encoded = encode_body(body, "application/json")
     except BedrockParameterError as e:

@@ -19,8 +19,8 @@ description:
     (Bedrock writes them in an order of its own), shaped like the entries of
     M(amazon.ai.bedrock_invoke_models)' RV(amazon.ai.bedrock_invoke_models#module:responses).
   - Running the task again never starts a second job; a job of that name is reported as it is. A create whose
-    answer was lost and that is sent again (by the retries, or by running the task again) carries the same
-    idempotency token, derived from the task, so Bedrock does not start a second job either.
+    answer is lost (the connection closed, or no answer came) is sent again, up to 3 times, with the same
+    idempotency token, derived from the task, so Bedrock answers with the job the first one created.
   - Busy answers of Bedrock and S3 are retried with the same jittered backoff as
     M(amazon.ai.bedrock_invoke_model). While waiting, the job is polled a few seconds apart at first, then less
     and less often (at most once a minute), and throttled polls are waited out.

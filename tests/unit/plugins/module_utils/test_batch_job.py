@@ -15,6 +15,7 @@ import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
@@ -200,3 +201,32 @@ def test_stop_job_treats_a_conflict_as_nothing_left_to_stop():
         batch_job.stop_job(client, summary("j"))
         with pytest.raises(ClientError):
             batch_job.stop_job(client, summary("j"))
+
+
+class LosingClient:
+    """A control-plane client whose first create answers are lost after the job was made (as a dropped connection
+    does); it records every request sent."""
+
+    def __init__(self, lost):
+        self.lost = lost
+        self.sent = []
+
+    def create_model_invocation_job(self, aws_retry=False, **request):
+        self.sent.append(request)
+        if len(self.sent) <= self.lost:
+            raise ConnectionClosedError(endpoint_url="http://127.0.0.1:1/model-invocation-job")
+        return {"jobArn": JOB_ARN}
+
+
+def test_a_create_whose_answer_is_lost_is_sent_again_with_the_same_token():
+    client = LosingClient(lost=2)
+    request = {"jobName": "j", "clientRequestToken": "amazonai-abc"}
+    assert batch_job.create_job(client, request) == {"jobArn": JOB_ARN}
+    assert client.sent == [request] * 3
+
+
+def test_a_create_lost_every_time_fails():
+    client = LosingClient(lost=batch_job.CREATE_SENDS)
+    with pytest.raises(ConnectionClosedError):
+        batch_job.create_job(client, {"jobName": "j"})
+    assert len(client.sent) == batch_job.CREATE_SENDS

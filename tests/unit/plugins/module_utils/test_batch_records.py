@@ -85,7 +85,11 @@ def test_encode_record_is_one_jsonl_line():
         ([1, 2], r"bodies\[4\] must be a JSON object .* not list"),
         (None, r"bodies\[4\] must be a JSON object"),
         ("[1]", r"bodies\[4\] is JSON but not a JSON object"),
-        ("not json", r"bodies\[4\]: body is a string but not valid JSON"),
+        (
+            "not json",
+            r"bodies\[4\] is a string but not valid JSON \(Expecting value.*\); a record's body is a JSON obj",
+        ),
+        ("NaN", r"bodies\[4\]: body is a string but not valid JSON \(NaN is not JSON\)"),
         ({"x": float("nan")}, r"bodies\[4\]: body cannot be encoded as JSON"),
     ],
 )
