@@ -47,6 +47,7 @@ from common import Measurement
 from common import Plan
 from report import Results
 from report import Row
+from report import against_goal
 from report import listed
 from report import seconds
 from report import verdict
@@ -66,6 +67,11 @@ def megabytes(value: float) -> str:
 
 def microseconds(value: float) -> str:
     return f"{value * 1e6:.1f} µs" if abs(value) < 1e-5 else f"{value * 1e6:.0f} µs"
+
+
+def per_record_time(value: float) -> str:
+    """A record's CPU time, in µs, with as many decimals as it takes not to read as the goal it misses or meets."""
+    return f"{against_goal(value * 1e6, GOAL_CPU_PER_RECORD * 1e6, 0 if abs(value) >= 1e-5 else 1)} µs"
 
 
 def _size_block(bench: Bench, count: int) -> List[Measurement]:
@@ -220,7 +226,7 @@ def goals(d: Dict[str, Any]) -> List[Tuple[str, str, bool]]:
         out.append(
             (
                 f"Module's own CPU per record, {what}, under {microseconds(GOAL_CPU_PER_RECORD)}",
-                measured(lambda count, step=step: microseconds(d[key(count, f"{step}_cpu_per_record")])),
+                measured(lambda count, step=step: per_record_time(d[key(count, f"{step}_cpu_per_record")])),
                 d[key(largest, f"{step}_cpu_per_record")] < GOAL_CPU_PER_RECORD,
             )
         )
@@ -230,7 +236,7 @@ def goals(d: Dict[str, Any]) -> List[Tuple[str, str, bool]]:
                 f"Module's peak memory, {what}, under {GOAL_MEMORY_FACTOR:.0f}× the output's size",
                 measured(
                     lambda count, step=step: f"+{megabytes(d[key(count, f'{step}_growth_mb')])} = "
-                    f"{d[key(count, f'{step}_memory_factor')]:.2f}×",
+                    f"{against_goal(d[key(count, f'{step}_memory_factor')], GOAL_MEMORY_FACTOR, 2)}×",
                 ),
                 d[key(largest, f"{step}_memory_factor")] < GOAL_MEMORY_FACTOR,
             )
@@ -241,7 +247,7 @@ def goals(d: Dict[str, Any]) -> List[Tuple[str, str, bool]]:
             (
                 f"Collecting {GOAL_COLLECT_SIZE:,} records with responses_dest within {GOAL_COLLECT_RATIO:.0f}× the "
                 "bare boto3 script",
-                f"module / bare = **{ratio:.2f}** (rounds: "
+                f"module / bare = **{against_goal(ratio, GOAL_COLLECT_RATIO, 2)}** (rounds: "
                 f"{listed(d[key(GOAL_COLLECT_SIZE, 'collect_ratio_rounds')], '{:.2f}')})",
                 ratio <= GOAL_COLLECT_RATIO,
             )
@@ -334,7 +340,7 @@ def growth_table(results: Results, d: Dict[str, Any]) -> List[str]:
         lines.append(
             row(
                 f"Module CPU per record, {what}",
-                [microseconds(d[key(count, f"{step}_cpu_per_record")]) for count in sizes],
+                [per_record_time(d[key(count, f"{step}_cpu_per_record")]) for count in sizes],
             )
         )
     for step, what in STEPS:
@@ -342,7 +348,8 @@ def growth_table(results: Results, d: Dict[str, Any]) -> List[str]:
             row(
                 f"Peak memory over the baseline, {what} (× output)",
                 [
-                    f"{megabytes(d[key(count, f'{step}_growth_mb')])} ({d[key(count, f'{step}_memory_factor')]:.2f}×)"
+                    f"{megabytes(d[key(count, f'{step}_growth_mb')])} "
+                    f"({against_goal(d[key(count, f'{step}_memory_factor')], GOAL_MEMORY_FACTOR, 2)}×)"
                     for count in sizes
                 ],
             )

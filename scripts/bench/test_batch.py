@@ -189,3 +189,24 @@ def test_batch_says_when_staging_adds_nothing_to_ansible_cores_handling_of_the_a
     samples = size_samples(50000, args_rss_mb=[100.0], args_base_rss_mb=[20.0])
     report = batch_results(tmp_path, samples).markdown()
     assert "takes 80 MB in a bare `AnsibleModule`, as much as or more than staging's whole 20 MB" in report
+
+
+@pytest.mark.parametrize(
+    "stage_rss_mb, shown, ok",
+    [
+        (60.0 + 79.9, "+80 MB = 3.995×", True),  # 4x would read as met or missed: shown with the decimals it takes
+        (60.0 + 80.0, "+80 MB = 4.00×", False),
+        (60.0 + 40.0, "+40 MB = 2.00×", True),
+    ],
+)
+def test_batch_goals_never_show_a_number_that_reads_as_the_goal(tmp_path, stage_rss_mb, shown, ok):
+    samples = size_samples(50000, stage_rss_mb=stage_rss_mb, dest_cpu=1.0 + 50000 * 99.8e-6)
+    goals = {
+        name: (measured, verdict)
+        for name, measured, verdict in batch.goals(batch.derived(batch_results(tmp_path, samples)))
+    }
+    assert goals["Module's peak memory, staging, under 4× the output's size"] == (f"50,000 records: **{shown}**", ok)
+    assert (
+        goals["Module's own CPU per record, collecting, responses_dest, under 100 µs"][0]
+        == "50,000 records: **99.8 µs**"
+    )
