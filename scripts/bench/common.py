@@ -155,7 +155,10 @@ class Bench:
         """
         log = os.path.join(self.work, f"{name}.log")
         pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
-        with open(log, "w", encoding="utf-8") as err, open(stdout or log, "a", encoding="utf-8") as out:
+        # stdout, when given, holds this run's output alone (a file per measurement is read after each round's run).
+        with open(log, "w", encoding="utf-8") as err, open(
+            stdout or log, "w" if stdout else "a", encoding="utf-8"
+        ) as out:
             started = time.perf_counter()
             proc = subprocess.Popen(  # pylint: disable=consider-using-with,subprocess-popen-preexec-fn
                 argv,

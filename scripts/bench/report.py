@@ -140,11 +140,12 @@ class Results:
         w("")
         w(
             "How fast many prompts go with `amazon.ai.bedrock_invoke_models`, against the ways of sending them without "
-            "it, and what a user pays per call of `amazon.ai.bedrock_invoke_model`. Written by "
-            "`make bench` (`scripts/bench.sh`); do not edit by hand, run it again. Every number comes from real "
-            "`ansible-playbook` runs (or real processes) against the project's Bedrock Runtime fake on 127.0.0.1 "
-            "(`tests/support/bedrock_endpoint.py`), so the model's own latency is known exactly and nothing leaves "
-            "the machine."
+            "it, what a user pays per call of `amazon.ai.bedrock_invoke_model` and of `amazon.ai.bedrock_converse`, "
+            "and how batch inference jobs (`amazon.ai.bedrock_model_invocation_job`) grow with their records. "
+            "Written by `make bench` (`scripts/bench.sh`); do not edit by hand, run it again. Every number comes "
+            "from real `ansible-playbook` runs (or real processes) against the project's Bedrock fake on 127.0.0.1 "
+            "(`tests/support/bedrock_endpoint.py`, with moto's S3 behind the same address), so the model's own "
+            "latency is known exactly and nothing leaves the machine."
         )
         w("")
         once = [note for note in (getattr(family, "once_note", _no_note)(self) for family in self.ran()) if note]
@@ -188,8 +189,9 @@ class Results:
         w("")
         w("```bash")
         w("make bench                      # or: PATH=$PWD/.venv/bin:$PATH scripts/bench.sh")
-        w("BENCH_ROUNDS=5 make bench       # more rounds, tighter medians (4 minutes a round on 2 cores, 6 once)")
+        w("BENCH_ROUNDS=5 make bench       # more rounds, tighter medians (5 minutes a round on 2 cores, 8 once)")
         w("BENCH_ONLY=many make bench      # only the many-prompts part; writes build/bench/benchmarks.md instead")
+        w("BENCH_ONLY=converse,batch make bench  # only those families (many, one, converse, batch)")
         w("```")
         w("")
         w(

@@ -36,6 +36,8 @@ import time
 from typing import Any
 from typing import List
 
+import batch
+import converse
 import many_prompts
 import one_call
 from common import Bench
@@ -48,7 +50,7 @@ from report import load_state
 from report import save_state
 
 # Every scenario family, in the order the report gives their sections (and the rounds begin with their blocks).
-FAMILIES: List[Any] = [many_prompts, one_call]
+FAMILIES: List[Any] = [many_prompts, one_call, converse, batch]
 
 
 def select(only: str) -> List[Any]:
@@ -74,7 +76,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="",
-        help=f"measure only these families, comma-separated ({family_names()}; many: bedrock_invoke_models)",
+        help=f"measure only these families, comma-separated ({family_names()})",
     )
     parser.add_argument("--endpoint-pid", type=int, help="the endpoint's process, to report its CPU time")
     args = parser.parse_args()
@@ -107,9 +109,10 @@ def main() -> int:
     # Measurements that are compared with each other run back to back, in one block, so that their ratio is
     # taken over the same minute of the machine's life; the blocks, and the measurements within a block, take
     # turns going first from one round to the next.
-    plans = [family.plan(bench) for family in families]
-    blocks = [block for plan in plans for block in plan.rounds]
     try:
+        # A family's plan may set the endpoint up (the batch family's buckets): it can fail as a measurement does.
+        plans = [family.plan(bench) for family in families]
+        blocks = [block for plan in plans for block in plan.rounds]
         for number in range(args.rounds):
             order = [measurement for block in rotated(blocks, number) for measurement in rotated(block, number)]
             for name, measure in order:

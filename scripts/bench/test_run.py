@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import batch
+import converse
 import many_prompts
 import one_call
 import pytest
@@ -25,11 +27,12 @@ def test_every_family_has_a_distinct_name_and_the_interface():
 @pytest.mark.parametrize(
     "only, chosen",
     [
-        ("", [many_prompts, one_call]),
+        ("", [many_prompts, one_call, converse, batch]),
         ("many", [many_prompts]),  # BENCH_ONLY=many, as before the families
         ("one", [one_call]),
         ("one,many", [many_prompts, one_call]),  # in the report's order, whatever the order asked
         (" many , ", [many_prompts]),
+        ("batch,converse", [converse, batch]),
     ],
 )
 def test_select_picks_the_families_named(only, chosen):
@@ -37,5 +40,5 @@ def test_select_picks_the_families_named(only, chosen):
 
 
 def test_select_refuses_a_family_that_does_not_exist():
-    with pytest.raises(ValueError, match="no such family: converse \\(choose from many, one\\)"):
-        run.select("many,converse")
+    with pytest.raises(ValueError, match="no such family: batches \\(choose from many, one, converse, batch\\)"):
+        run.select("many,batches")
