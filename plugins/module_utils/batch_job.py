@@ -7,7 +7,7 @@
 stage its records in S3 and collect its answers.
 
 Both clients (Bedrock's control plane and S3) retry busy answers with the collection's backoff
-(module_utils/bedrock.py retrying_client and retry_decorator); a create whose answer is lost is sent again with
+(module_utils/clients.py retrying_client and retry_decorator); a create whose answer is lost is sent again with
 its idempotency token. The checks and the data handling are the pure functions of batch.py
 and batch_records.py.
 """
@@ -35,9 +35,9 @@ except ImportError:
 
 from ansible_collections.amazon.ai.plugins.module_utils import batch
 from ansible_collections.amazon.ai.plugins.module_utils import batch_records as records
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import is_busy
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_client
+from ansible_collections.amazon.ai.plugins.module_utils.clients import is_busy
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
 from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
 from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
 

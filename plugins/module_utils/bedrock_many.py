@@ -36,13 +36,13 @@ from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockPa
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import build_result
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import failure_message
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import is_busy
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import prepare_request
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import require_boto3_for
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_model_id
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_options
+from ansible_collections.amazon.ai.plugins.module_utils.clients import is_busy
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
 
 MAX_CONCURRENCY = 64
 # The options a request of requests may set for itself; any it leaves unset (None) come from the task.

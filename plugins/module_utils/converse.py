@@ -30,9 +30,9 @@ from ansible_collections.amazon.ai.plugins.module_utils.bedrock import encode_re
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import json_depth_exceeds
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import replace_surrogates
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import require_boto3_for
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_guardrail
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_model_id
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import attachment
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import block_keys
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import check_message_limits
