@@ -30,6 +30,9 @@ RETRYABLE_ERROR_CODES = (
     "ModelNotReadyException",
     "ServiceUnavailableException",
     "InternalServerException",
+    # S3's "slow down" (HTTP 503, but botocore reports the code): the batch modules stage records and read
+    # answers there.
+    "SlowDown",
 )
 # A proxy or load balancer may answer for Bedrock with a bare status and no AWS error code; botocore then uses
 # the status as the code. AWS's SDKs treat these statuses as transient, and so does this collection.
@@ -52,7 +55,7 @@ def _error_code(error: BaseException) -> Any:
 
 
 def is_busy(error: BaseException) -> bool:
-    """Whether a failed call is worth repeating: Bedrock (or a proxy in front of it) was busy."""
+    """Whether a failed call is worth repeating: Bedrock or S3 (or a proxy in front of them) was busy."""
     code = _error_code(error)
     return code in RETRYABLE_ERROR_CODES or code in RETRYABLE_HTTP_STATUSES
 

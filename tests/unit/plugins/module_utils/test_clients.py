@@ -162,6 +162,8 @@ def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):
         # What AWSRetry itself retries for any service, such as S3's InternalError.
         (client_error("InternalError", 500), True),
         (client_error("RequestLimitExceeded", 400), True),
+        # S3's busy answer: botocore reports its code, not the 503 status.
+        (client_error("SlowDown", 503), True),
         (client_error("ValidationException", 400), False),
         (botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"), True),
         (botocore.exceptions.ConnectTimeoutError(endpoint_url="https://x"), True),
@@ -184,6 +186,26 @@ def test_retrying_client_serves_any_service():
         "retries": {"total_max_attempts": 1},
         "max_pool_connections": 4,
     }
+
+
+def test_s3_slow_down_is_retried(no_sleep):
+    # What the batch modules meet while staging records in S3 or reading the answers back.
+    client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    module = MagicMock()
+    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
+        client, retry_decorator
+    )
+    s3 = clients.retrying_client(module, "s3")
+    expected = {"Bucket": "records", "Key": "in/records.jsonl"}
+    with Stubber(client) as stubber:
+        for _attempt in range(2):
+            stubber.add_client_error(
+                "head_object", service_error_code="SlowDown", http_status_code=503, expected_params=expected
+            )
+        stubber.add_response("head_object", {"ContentLength": 7}, expected_params=expected)
+        assert s3.head_object(aws_retry=True, **expected)["ContentLength"] == 7
+        stubber.assert_no_pending_responses()
+    assert len(no_sleep) == 2
 
 
 class Scripted:
