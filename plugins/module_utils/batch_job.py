@@ -40,6 +40,7 @@ from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_dec
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
 from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
 from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require
 
 # How many times a create is sent when its answer is lost: its client request token makes every send after the
 # first return the job the first one created.
@@ -92,8 +93,7 @@ def create_job(client: Any, request: Mapping) -> Dict[str, Any]:
 
 
 def require_boto3(module: Any, params: Mapping) -> None:
-    for version, reason in batch.required_boto3_versions(params):
-        module.require_boto3_at_least(version, reason=reason)
+    require(module, batch.required_boto3_versions(params))
 
 
 def list_jobs(client: Any, **filters: Any) -> List[Dict[str, Any]]:

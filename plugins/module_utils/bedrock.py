@@ -32,6 +32,8 @@ except ImportError:
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import describe_retries
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 # InvokeModel's own limits (botocore service model).
 MAX_BODY_BYTES = 25_000_000
@@ -54,7 +56,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # (option, value or None for any value) -> the first boto3 release that can send it, and why.
-OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
+OPTION_GATES: List[Gate] = [
     ("trace", "ENABLED", "1.34.90"),
     ("trace", "ENABLED_FULL", "1.37.29"),
     ("guardrail_identifier", None, "1.34.90"),
@@ -342,28 +344,6 @@ def encode_request_metadata(metadata: Mapping) -> str:
     return encoded
 
 
-def _version_key(version: str) -> Tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def required_boto3_versions(
-    params: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
-) -> List[Tuple[str, str]]:
-    """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum.
-
-    gates lists (option, value or None for any value, version) as OPTION_GATES (the default) does for InvokeModel.
-    The highest version comes first, so that a task checking them in order names everything it needs at once.
-    """
-    needed = []
-    for option, value, version in OPTION_GATES if gates is None else gates:
-        current = params.get(option)
-        if not current or (value is not None and current != value):
-            continue
-        setting = f"{option}={value}" if value is not None else option
-        needed.append((version, f"to use {setting}"))
-    return sorted(needed, key=lambda item: _version_key(item[0]), reverse=True)
-
-
 def prepare_request(params: Dict[str, Any]) -> Dict[str, Any]:
     """InvokeModel's keyword arguments for one request's options, checked and encoded; nothing is sent."""
     validate_params(params)
@@ -491,16 +471,6 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
     return response, response["body"].read()
 
 
-def require_boto3_for(
-    module: Any, *requests: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
-) -> None:
-    """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
-    needed = sorted({need for params in requests for need in required_boto3_versions(params, gates)})
-    # The highest version first; sorted() is stable, so reasons needing the same version stay in name order.
-    for version, reason in sorted(needed, key=lambda item: _version_key(item[0]), reverse=True):
-        module.require_boto3_at_least(version, reason=reason)
-
-
 def invoke_model(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     """Check the task, then (unless in check mode) invoke the model; returns the task result and notes.
 
@@ -509,7 +479,7 @@ def invoke_model(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     """
     params = module.params
     request = prepare_request(params)
-    require_boto3_for(module, params)
+    require_boto3_for(module, params, gates=OPTION_GATES)
     # Built in check mode too: it checks the region, profile and endpoint without sending anything.
     client = retrying_bedrock_client(module)
     if module.check_mode:

@@ -20,6 +20,7 @@ from botocore.stub import Stubber
 from ansible_collections.amazon.ai.plugins.module_utils import backoff
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.module_utils import clients
+from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -298,7 +299,7 @@ def test_validate_params_refuses(overrides, message):
     ],
 )
 def test_required_boto3_versions(overrides, expected):
-    assert bedrock.required_boto3_versions(params(**overrides)) == expected
+    assert required_boto3_versions(params(**overrides), bedrock.OPTION_GATES) == expected
 
 
 @pytest.mark.parametrize(
