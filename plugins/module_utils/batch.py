@@ -25,13 +25,16 @@ from typing import Tuple
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
+from ansible_collections.amazon.ai.plugins.module_utils.versions import highest_first
+from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions as option_versions
 
 # The first boto3 release with the model invocation job API (Create/Get/List/StopModelInvocationJob).
 BATCH_API_BOTO3 = "1.35.1"
 # (option, value or None for any value, first boto3 release that can send it), read from botocore's service
 # models: vpcConfig and s3BucketOwner came in 1.35.20, modelInvocationType in 1.42.59. The record counts of
 # GetModelInvocationJob are parsed from 1.42.81 on; older releases leave them out of the job's description.
-OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
+OPTION_GATES: List[Gate] = [
     ("vpc_config", None, "1.35.20"),
     ("invocation_type", "Converse", "1.42.59"),
 ]
@@ -251,13 +254,8 @@ def missing_create_options(params: Mapping) -> List[str]:
 
 def required_boto3_versions(params: Mapping) -> List[Tuple[str, str]]:
     """(version, reason) for the API itself and each option set that needs a newer boto3, highest first."""
-    needed = [(BATCH_API_BOTO3, "to manage Bedrock batch inference jobs (CreateModelInvocationJob)")]
-    for option, value, version in OPTION_GATES:
-        current = params.get(option)
-        if not current or (value is not None and current != value):
-            continue
-        needed.append((version, f"to use {option}={value}" if value is not None else f"to use {option}"))
-    return sorted(needed, key=lambda item: tuple(int(part) for part in item[0].split(".")), reverse=True)
+    api = (BATCH_API_BOTO3, "to manage Bedrock batch inference jobs (CreateModelInvocationJob)")
+    return highest_first([api, *option_versions(dict(params), OPTION_GATES)])
 
 
 def client_request_token(params: Mapping) -> str:

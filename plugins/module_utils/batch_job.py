@@ -7,7 +7,7 @@
 stage its records in S3 and collect its answers.
 
 Both clients (Bedrock's control plane and S3) retry busy answers with the collection's backoff
-(module_utils/bedrock.py retrying_client and retry_decorator); a create whose answer is lost is sent again with
+(module_utils/clients.py retrying_client and retry_decorator); a create whose answer is lost is sent again with
 its idempotency token. The checks and the data handling are the pure functions of batch.py
 and batch_records.py.
 """
@@ -35,11 +35,12 @@ except ImportError:
 
 from ansible_collections.amazon.ai.plugins.module_utils import batch
 from ansible_collections.amazon.ai.plugins.module_utils import batch_records as records
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import is_busy
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_client
+from ansible_collections.amazon.ai.plugins.module_utils.clients import is_busy
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
 from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
 from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require
 
 # How many times a create is sent when its answer is lost: its client request token makes every send after the
 # first return the job the first one created.
@@ -92,8 +93,7 @@ def create_job(client: Any, request: Mapping) -> Dict[str, Any]:
 
 
 def require_boto3(module: Any, params: Mapping) -> None:
-    for version, reason in batch.required_boto3_versions(params):
-        module.require_boto3_at_least(version, reason=reason)
+    require(module, batch.required_boto3_versions(params))
 
 
 def list_jobs(client: Any, **filters: Any) -> List[Dict[str, Any]]:

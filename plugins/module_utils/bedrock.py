@@ -7,7 +7,8 @@
 
 Pure functions encode the request body, check the options, build InvokeModel's parameters and decode the
 reply; invoke_model() ties them together around the one AWS call of bedrock_invoke_model, and
-bedrock_invoke_models sends many requests with the very same helpers.
+bedrock_invoke_models sends many requests with the very same helpers. The client and its retries are
+clients.py's.
 """
 
 from __future__ import annotations
@@ -29,38 +30,15 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-from ansible_collections.amazon.ai.plugins.module_utils.backoff import never_sent
-from ansible_collections.amazon.ai.plugins.module_utils.backoff import retry_with_backoff
-from ansible_collections.amazon.ai.plugins.module_utils.backoff import tries_made
+from ansible_collections.amazon.ai.plugins.module_utils.clients import describe_retries
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 # InvokeModel's own limits (botocore service model).
 MAX_BODY_BYTES = 25_000_000
 MAX_MODEL_ID_LENGTH = 2048
 MAX_REQUEST_METADATA_LENGTH = 8500
-
-# Worth another try: the request was fine, the service was busy. Everything else (validation, access,
-# missing model, model timeout or error, quota) fails the same way when repeated.
-RETRYABLE_ERROR_CODES = (
-    "ThrottlingException",
-    "ModelNotReadyException",
-    "ServiceUnavailableException",
-    "InternalServerException",
-)
-# A proxy or load balancer may answer for Bedrock with a bare status and no AWS error code; botocore then uses
-# the status as the code. AWS's SDKs treat these statuses as transient, and so does this collection.
-RETRYABLE_HTTP_STATUSES = ("429", "500", "502", "503", "504")
-# Busy answers, and requests that could not connect (so were never sent), are retried here, up to twelve tries
-# with jittered sleeps of at most 0.5, 1, 2, 4, then 8 s between them: a task that keeps being refused gives up
-# within about a minute.
-RETRY_ATTEMPTS = 12
-RETRY_DELAY = 0.5
-RETRY_MAX_DELAY = 8
-# botocore's own retries are off (unless aws_config sets them): they would also repeat a request whose answer
-# timed out, running and billing the inference again. Large models can take minutes to answer, longer than
-# botocore's 60 s default read timeout; AWS suggests starting from an hour.
-CLIENT_CONFIG = {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
 
 # The API accepts a positive version number of up to eight digits, or DRAFT (matched whole: no trailing newline).
 GUARDRAIL_VERSION_PATTERN = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
@@ -78,7 +56,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # (option, value or None for any value) -> the first boto3 release that can send it, and why.
-OPTION_GATES: List[Tuple[str, Optional[str], str]] = [
+OPTION_GATES: List[Gate] = [
     ("trace", "ENABLED", "1.34.90"),
     ("trace", "ENABLED_FULL", "1.37.29"),
     ("guardrail_identifier", None, "1.34.90"),
@@ -366,28 +344,6 @@ def encode_request_metadata(metadata: Mapping) -> str:
     return encoded
 
 
-def _version_key(version: str) -> Tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def required_boto3_versions(
-    params: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
-) -> List[Tuple[str, str]]:
-    """List (version, reason) for each option the task set that needs a newer boto3 than the collection's minimum.
-
-    gates lists (option, value or None for any value, version) as OPTION_GATES (the default) does for InvokeModel.
-    The highest version comes first, so that a task checking them in order names everything it needs at once.
-    """
-    needed = []
-    for option, value, version in OPTION_GATES if gates is None else gates:
-        current = params.get(option)
-        if not current or (value is not None and current != value):
-            continue
-        setting = f"{option}={value}" if value is not None else option
-        needed.append((version, f"to use {setting}"))
-    return sorted(needed, key=lambda item: _version_key(item[0]), reverse=True)
-
-
 def prepare_request(params: Dict[str, Any]) -> Dict[str, Any]:
     """InvokeModel's keyword arguments for one request's options, checked and encoded; nothing is sent."""
     validate_params(params)
@@ -490,62 +446,6 @@ def build_result(
     return result, notes
 
 
-def _error_code(error: BaseException) -> Any:
-    response = getattr(error, "response", None)
-    return response.get("Error", {}).get("Code") if isinstance(response, Mapping) else None
-
-
-def is_busy(error: BaseException) -> bool:
-    """Whether a failed call is worth repeating: Bedrock (or a proxy in front of it) was busy."""
-    code = _error_code(error)
-    return code in RETRYABLE_ERROR_CODES or code in RETRYABLE_HTTP_STATUSES
-
-
-def _refused_as_busy(error: BaseException) -> bool:
-    # Bedrock's busy answers, and the other services' that AWSRetry itself retries (S3's InternalError, say).
-    return is_busy(error) or AWSRetry.found(_error_code(error))
-
-
-def is_transient(error: BaseException) -> bool:
-    """Whether a failed call is retried: the service was busy, or the request could not even be sent."""
-    return _refused_as_busy(error) or never_sent(error)
-
-
-def retry_decorator() -> Any:
-    """The jittered backoff every AWS call of this collection is retried with, while is_transient() says so.
-
-    Busy answers and requests that never left (no connection) share one budget of RETRY_ATTEMPTS tries.
-    """
-    return retry_with_backoff(is_transient, RETRY_ATTEMPTS, RETRY_DELAY, RETRY_MAX_DELAY)
-
-
-def retrying_client(module: Any, service: str, **config: Any) -> Any:
-    """A boto3 client of service whose calls made with aws_retry=True are retried by retry_decorator().
-
-    botocore's own retries are off and the read timeout long (CLIENT_CONFIG, then config); the task's aws_config
-    is applied over both, so a user can still set the read timeout or botocore's retries.
-    """
-    return module.client(service, retry_decorator=retry_decorator(), config=dict(CLIENT_CONFIG, **config))
-
-
-def retrying_bedrock_client(module: Any, **config: Any) -> Any:
-    """retrying_client() for bedrock-runtime, the service InvokeModel belongs to."""
-    return retrying_client(module, "bedrock-runtime", **config)
-
-
-def _tries(count: int) -> str:
-    return f"{count} {'try' if count == 1 else 'tries'}"
-
-
-def describe_retries(error: BaseException) -> Optional[str]:
-    """Why a call failed despite retry_decorator(), and after how many tries, if it was a retried kind of error."""
-    if _refused_as_busy(error):
-        return f"still busy after {_tries(tries_made(error))}"
-    if never_sent(error):
-        return f"could not connect to the endpoint in {_tries(tries_made(error))}, so the request was not sent"
-    return None
-
-
 def failure_message(model_id: str, error: Exception) -> str:
     """The task's message for a failed call (fail_json_aws appends the error's own text)."""
     message = f"Failed to invoke Bedrock model {model_id!r}"
@@ -571,16 +471,6 @@ def call_invoke_model(client: Any, request: Dict[str, Any]) -> Tuple[Dict[str, A
     return response, response["body"].read()
 
 
-def require_boto3_for(
-    module: Any, *requests: Dict[str, Any], gates: Optional[List[Tuple[str, Optional[str], str]]] = None
-) -> None:
-    """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options set."""
-    needed = sorted({need for params in requests for need in required_boto3_versions(params, gates)})
-    # The highest version first; sorted() is stable, so reasons needing the same version stay in name order.
-    for version, reason in sorted(needed, key=lambda item: _version_key(item[0]), reverse=True):
-        module.require_boto3_at_least(version, reason=reason)
-
-
 def invoke_model(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     """Check the task, then (unless in check mode) invoke the model; returns the task result and notes.
 
@@ -589,7 +479,7 @@ def invoke_model(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     """
     params = module.params
     request = prepare_request(params)
-    require_boto3_for(module, params)
+    require_boto3_for(module, params, gates=OPTION_GATES)
     # Built in check mode too: it checks the region, profile and endpoint without sending anything.
     client = retrying_bedrock_client(module)
     if module.check_mode:

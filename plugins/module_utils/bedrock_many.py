@@ -32,17 +32,18 @@ except ImportError:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import INVOKE_OPTIONS
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import OPTION_GATES
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import build_result
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import failure_message
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import is_busy
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import prepare_request
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import require_boto3_for
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_model_id
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_options
+from ansible_collections.amazon.ai.plugins.module_utils.clients import is_busy
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 MAX_CONCURRENCY = 64
 # The options a request of requests may set for itself; any it leaves unset (None) come from the task.
@@ -284,7 +285,7 @@ def invoke_models(module: Any) -> Tuple[Dict[str, Any], List[str]]:
     source = request_source(task)
     requests = expand_requests(task)
     prepared = prepare_requests(requests, source, task)
-    require_boto3_for(module, *requests)
+    require_boto3_for(module, *requests, gates=OPTION_GATES)
     concurrency = task["max_concurrency"]
     # One client for every request; its connection pool must hold as many connections as requests in flight.
     client = retrying_bedrock_client(module, max_pool_connections=concurrency)

@@ -29,10 +29,9 @@ from ansible_collections.amazon.ai.plugins.module_utils.bedrock import describe_
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import encode_request_metadata
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import json_depth_exceeds
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import replace_surrogates
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import require_boto3_for
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_guardrail
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_model_id
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import attachment
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import block_keys
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import check_message_limits
@@ -41,6 +40,7 @@ from ansible_collections.amazon.ai.plugins.module_utils.converse_content import 
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import prepare_messages
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import prepare_system
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import unique_names
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 # A prompt-management prompt's ARN (ConversationalModelId's prompt branch), optionally with a version.
 PROMPT_ARN_PATTERN = re.compile(
@@ -299,7 +299,7 @@ def _add_passthrough(params: Dict[str, Any], request: Dict[str, Any]) -> None:
 
 
 def converse_features(params: Dict[str, Any], request: Dict[str, Any]) -> Dict[str, Any]:
-    """What a request uses that the CONVERSE_GATES name, for bedrock.required_boto3_versions()."""
+    """What a request uses that the CONVERSE_GATES name, for versions.required_boto3_versions()."""
     keys = block_keys(request.get("messages", []), request.get("system", []))
     features: Dict[str, Any] = {"Converse": True}
     for option in ("guardrail_identifier", "guardrail_trace", "prompt_variables", "request_metadata"):

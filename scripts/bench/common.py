@@ -343,14 +343,14 @@ def _tail(path: str, lines: int = 30) -> str:
 # call the module's client is configured with, and the module's own tries and backoff.
 FACTS = """
 import json, platform, ansible.release, boto3, botocore
-from ansible_collections.amazon.ai.plugins.module_utils import bedrock
+from ansible_collections.amazon.ai.plugins.module_utils import clients
 print(json.dumps({
     "python": platform.python_version(), "ansible_core": ansible.release.__version__,
     "boto3": boto3.__version__, "botocore": botocore.__version__,
-    "client_attempts": bedrock.CLIENT_CONFIG["retries"]["total_max_attempts"],
-    "read_timeout": bedrock.CLIENT_CONFIG["read_timeout"],
-    "module_tries": bedrock.RETRY_ATTEMPTS, "module_delay": bedrock.RETRY_DELAY,
-    "module_max_delay": bedrock.RETRY_MAX_DELAY,
+    "client_attempts": clients.CLIENT_CONFIG["retries"]["total_max_attempts"],
+    "read_timeout": clients.CLIENT_CONFIG["read_timeout"],
+    "module_tries": clients.RETRY_ATTEMPTS, "module_delay": clients.RETRY_DELAY,
+    "module_max_delay": clients.RETRY_MAX_DELAY,
 }))
 """
 

@@ -21,7 +21,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.amazon.ai.plugins.module_utils import batch_job
 from ansible_collections.amazon.ai.plugins.module_utils import batch_records
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
 
 JOB_ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefgh1234"
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 import base64
 import io
 import json
-import socket
 from unittest.mock import MagicMock
 
 import boto3
-import botocore.config
 import botocore.exceptions
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
@@ -21,6 +19,8 @@ from botocore.stub import Stubber
 
 from ansible_collections.amazon.ai.plugins.module_utils import backoff
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
+from ansible_collections.amazon.ai.plugins.module_utils import clients
+from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -299,7 +299,7 @@ def test_validate_params_refuses(overrides, message):
     ],
 )
 def test_required_boto3_versions(overrides, expected):
-    assert bedrock.required_boto3_versions(params(**overrides)) == expected
+    assert required_boto3_versions(params(**overrides), bedrock.OPTION_GATES) == expected
 
 
 @pytest.mark.parametrize(
@@ -481,13 +481,6 @@ def test_encode_request_metadata_refuses(metadata, message):
 # The AWS call, validated against botocore's real service model by the Stubber.
 
 
-@pytest.fixture(name="no_sleep")
-def fixture_no_sleep(monkeypatch):
-    sleeps = []
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
-    return sleeps
-
-
 @pytest.fixture(name="stubbed")
 def fixture_stubbed():
     client = boto3.client(
@@ -522,64 +515,9 @@ def test_every_option_matches_the_service_model(stubbed, overrides):
     task = params(**overrides)
     request = bedrock.build_request(task, bedrock.encode_body(task["body"], task["content_type"]))
     stubber.add_response("invoke_model", reply(), expected_params=request)
-    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
+    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
     assert payload == b'{"ok": true}'
     assert response["contentType"] == "application/json"
-
-
-@pytest.mark.parametrize("code", bedrock.RETRYABLE_ERROR_CODES)
-def test_busy_service_is_retried(stubbed, no_sleep, code):
-    module, stubber = stubbed
-    request = bedrock.build_request(params(), b"{}")
-    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
-    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
-    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
-    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
-    assert json.loads(payload) == {"ok": 1}
-    assert len(no_sleep) == 2
-    assert all(0 <= delay <= bedrock.RETRY_MAX_DELAY for delay in no_sleep)
-
-
-def test_retries_are_bounded(stubbed, no_sleep):
-    module, stubber = stubbed
-    request = bedrock.build_request(params(), b"{}")
-    for _attempt in range(bedrock.RETRY_ATTEMPTS):
-        stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
-    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
-    assert excinfo.value.response["Error"]["Code"] == "ThrottlingException"
-    assert len(no_sleep) == bedrock.RETRY_ATTEMPTS - 1
-    # Worst case of the jittered sleeps between tries stays within about a minute.
-    assert sum(min(bedrock.RETRY_DELAY * 2**i, bedrock.RETRY_MAX_DELAY) for i in range(len(no_sleep))) <= 65
-
-
-def test_six_throttles_are_outlasted_within_half_a_minute():
-    # The benchmark's goal: a call throttled six times succeeds in under 30 s, even at the longest sleeps.
-    assert bedrock.RETRY_ATTEMPTS > 6
-    assert sum(min(bedrock.RETRY_DELAY * 2**i, bedrock.RETRY_MAX_DELAY) for i in range(6)) < 25
-
-
-def test_the_client_waits_long_and_leaves_retrying_to_the_module(stubbed):
-    module, _stubber = stubbed
-    bedrock.retrying_bedrock_client(module)
-    kwargs = module.client.call_args.kwargs
-    assert module.client.call_args.args == ("bedrock-runtime",)
-    assert kwargs["config"] == {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
-    assert kwargs["retry_decorator"] is not None
-    bedrock.retrying_bedrock_client(module, max_pool_connections=16)
-    assert module.client.call_args.kwargs["config"]["max_pool_connections"] == 16
-
-
-@pytest.mark.parametrize("status", bedrock.RETRYABLE_HTTP_STATUSES)
-def test_bare_busy_statuses_are_retried(stubbed, no_sleep, status):
-    # A proxy's answer has no AWS error code: botocore then makes the status the code.
-    module, stubber = stubbed
-    request = bedrock.build_request(params(), b"{}")
-    stubber.add_client_error("invoke_model", service_error_code=status, http_status_code=int(status))
-    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
-    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), request)
-    assert json.loads(payload) == {"ok": 1}
-    assert len(no_sleep) == 1
 
 
 def client_error(code, status=400):
@@ -637,146 +575,3 @@ def test_failure_message(error, expected):
         assert message == expected
     else:
         assert expected in message
-
-
-@pytest.mark.parametrize(
-    "code, status",
-    [
-        ("ValidationException", 400),
-        ("AccessDeniedException", 403),
-        ("ResourceNotFoundException", 404),
-        ("ModelTimeoutException", 408),
-        ("ModelErrorException", 424),
-        ("ServiceQuotaExceededException", 400),
-        ("400", 400),
-        ("404", 404),
-        ("501", 501),
-    ],
-)
-def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):
-    module, stubber = stubbed
-    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=status)
-    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        bedrock.call_invoke_model(bedrock.retrying_bedrock_client(module), bedrock.build_request(params(), b"{}"))
-    assert excinfo.value.response["Error"]["Code"] == code
-    assert no_sleep == []
-
-
-@pytest.mark.parametrize(
-    "error, transient",
-    [
-        (client_error("ThrottlingException", 429), True),
-        (client_error("503", 503), True),
-        # What AWSRetry itself retries for any service, such as S3's InternalError.
-        (client_error("InternalError", 500), True),
-        (client_error("RequestLimitExceeded", 400), True),
-        (client_error("ValidationException", 400), False),
-        (botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"), True),
-        (botocore.exceptions.ConnectTimeoutError(endpoint_url="https://x"), True),
-        (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), False),
-        (botocore.exceptions.ConnectionClosedError(endpoint_url="https://x"), False),
-        (botocore.exceptions.ProxyConnectionError(proxy_url="http://p", error="x"), False),
-        (ValueError("x"), False),
-    ],
-)
-def test_is_transient(error, transient):
-    assert bedrock.is_transient(error) is transient
-
-
-def test_retrying_client_serves_any_service():
-    module = MagicMock()
-    bedrock.retrying_client(module, "s3", max_pool_connections=4)
-    assert module.client.call_args.args == ("s3",)
-    assert module.client.call_args.kwargs["config"] == {
-        "read_timeout": 3600,
-        "retries": {"total_max_attempts": 1},
-        "max_pool_connections": 4,
-    }
-
-
-class Scripted:
-    """A client whose invoke_model raises or answers as scripted, recording every call."""
-
-    def __init__(self, *outcomes):
-        self.outcomes = list(outcomes)
-        self.calls = []
-
-    def invoke_model(self, **request):
-        self.calls.append(request)
-        outcome = self.outcomes.pop(0)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-
-def scripted_module(client):
-    module = MagicMock()
-    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
-        client, retry_decorator
-    )
-    return module
-
-
-def test_a_request_that_could_not_connect_is_sent_once_it_can(no_sleep):
-    client = Scripted(
-        botocore.exceptions.EndpointConnectionError(endpoint_url="http://x"),
-        botocore.exceptions.ConnectTimeoutError(endpoint_url="http://x"),
-        client_error("ThrottlingException", 429),
-        reply(b'{"ok": 1}'),
-    )
-    request = bedrock.build_request(params(), b"{}")
-    response, payload = bedrock.call_invoke_model(bedrock.retrying_bedrock_client(scripted_module(client)), request)
-    assert json.loads(payload) == {"ok": 1}
-    assert client.calls == [request] * 4 and len(no_sleep) == 3
-
-
-def test_busy_answers_and_failed_connections_share_one_budget(no_sleep):
-    outcomes = [client_error("ThrottlingException", 429)] * 5
-    outcomes += [botocore.exceptions.EndpointConnectionError(endpoint_url="http://x")] * bedrock.RETRY_ATTEMPTS
-    client = Scripted(*outcomes)
-    with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
-        bedrock.call_invoke_model(
-            bedrock.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
-        )
-    assert len(client.calls) == bedrock.RETRY_ATTEMPTS and len(no_sleep) == bedrock.RETRY_ATTEMPTS - 1
-    assert "in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
-
-
-@pytest.mark.parametrize(
-    "error",
-    [
-        botocore.exceptions.ReadTimeoutError(endpoint_url="http://x"),
-        botocore.exceptions.ConnectionClosedError(endpoint_url="http://x"),
-        botocore.exceptions.SSLError(endpoint_url="http://x", error="x"),
-        botocore.exceptions.ProxyConnectionError(proxy_url="http://p", error="x"),
-    ],
-    ids=lambda error: type(error).__name__,
-)
-def test_what_may_have_been_sent_is_never_sent_again(no_sleep, error):
-    client = Scripted(error, reply())
-    with pytest.raises(type(error)):
-        bedrock.call_invoke_model(
-            bedrock.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
-        )
-    assert len(client.calls) == 1 and no_sleep == []
-
-
-def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep):
-    # A port bound but not listening refuses every connection: botocore's own EndpointConnectionError.
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        client = boto3.client(
-            "bedrock-runtime",
-            region_name="us-east-1",
-            endpoint_url=f"http://127.0.0.1:{closed.getsockname()[1]}",
-            aws_access_key_id="a",
-            aws_secret_access_key="b",
-            config=botocore.config.Config(**bedrock.CLIENT_CONFIG),
-        )
-        with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
-            bedrock.call_invoke_model(
-                bedrock.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
-            )
-    assert len(no_sleep) == bedrock.RETRY_ATTEMPTS - 1
-    assert backoff.tries_made(excinfo.value) == bedrock.RETRY_ATTEMPTS
-    assert "could not connect to the endpoint in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.module_utils import bedrock_many
+from ansible_collections.amazon.ai.plugins.module_utils import clients
 
 # The task's options as Ansible hands them to the module when only model_id is set.
 TASK = dict(
@@ -404,7 +405,7 @@ def test_a_request_that_never_connects_fails_saying_how_many_tries(monkeypatch, 
     params = dict(TASK, body={})
     client = Unreachable(1000, error)
     outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
-    assert client.calls == outcome.tries == bedrock.RETRY_ATTEMPTS
+    assert client.calls == outcome.tries == clients.RETRY_ATTEMPTS
     assert outcome.entry["failed"] is True
     assert "could not connect to the endpoint in 12 tries, so the request was not sent" in outcome.entry["msg"]
     summary = bedrock_many.failure_summary([outcome.entry], "bodies")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ansible_collections.amazon.ai.plugins.module_utils import converse
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import required_boto3_versions
+from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
 MODEL = "amazon.nova-lite-v1:0"

@@ -16,7 +16,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.response import StreamingBody
 
-from ansible_collections.amazon.ai.plugins.module_utils import bedrock
+from ansible_collections.amazon.ai.plugins.module_utils import clients
 from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_model
 from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
 
@@ -319,6 +319,6 @@ def test_aws_config_overrides_the_client_defaults(aws_config, read_timeout, atte
     args = task(aws_config=aws_config) if aws_config else task()
     with patch_module_args(args):
         module = AnsibleAWSModule(argument_spec=dict(model_id=dict(), body=dict(type="raw")))
-    client = bedrock.retrying_bedrock_client(module).client
+    client = clients.retrying_bedrock_client(module).client
     assert client.meta.config.read_timeout == read_timeout
     assert client.meta.config.retries["total_max_attempts"] == attempts

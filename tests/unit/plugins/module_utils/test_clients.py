@@ -1,0 +1,296 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+from unittest.mock import MagicMock
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from ansible_collections.amazon.ai.plugins.module_utils import backoff
+from ansible_collections.amazon.ai.plugins.module_utils import bedrock
+from ansible_collections.amazon.ai.plugins.module_utils import clients
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def params(**overrides):
+    base = dict(
+        model_id=MODEL,
+        body={"prompt": "hi"},
+        content_type="application/json",
+        accept="application/json",
+        trace="DISABLED",
+        guardrail_identifier=None,
+        guardrail_version=None,
+        performance_config_latency="standard",
+        service_tier=None,
+        request_metadata=None,
+    )
+    base.update(overrides)
+    return base
+
+
+# The retried AWS call, InvokeModel validated against botocore's real service model by the Stubber.
+
+
+@pytest.fixture(name="no_sleep")
+def fixture_no_sleep(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
+    return sleeps
+
+
+@pytest.fixture(name="stubbed")
+def fixture_stubbed():
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="AKIDUNIT", aws_secret_access_key="unit-secret"
+    )
+    with Stubber(client) as stubber:
+        module = MagicMock()
+        module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
+            client, retry_decorator
+        )
+        yield module, stubber
+        stubber.assert_no_pending_responses()
+
+
+def reply(payload=b'{"ok": true}', content_type="application/json"):
+    return {"body": StreamingBody(io.BytesIO(payload), len(payload)), "contentType": content_type}
+
+
+@pytest.mark.parametrize("code", clients.RETRYABLE_ERROR_CODES)
+def test_busy_service_is_retried(stubbed, no_sleep, code):
+    module, stubber = stubbed
+    request = bedrock.build_request(params(), b"{}")
+    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
+    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
+    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
+    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
+    assert json.loads(payload) == {"ok": 1}
+    assert len(no_sleep) == 2
+    assert all(0 <= delay <= clients.RETRY_MAX_DELAY for delay in no_sleep)
+
+
+def test_retries_are_bounded(stubbed, no_sleep):
+    module, stubber = stubbed
+    request = bedrock.build_request(params(), b"{}")
+    for _attempt in range(clients.RETRY_ATTEMPTS):
+        stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
+    assert excinfo.value.response["Error"]["Code"] == "ThrottlingException"
+    assert len(no_sleep) == clients.RETRY_ATTEMPTS - 1
+    # Worst case of the jittered sleeps between tries stays within about a minute.
+    assert sum(min(clients.RETRY_DELAY * 2**i, clients.RETRY_MAX_DELAY) for i in range(len(no_sleep))) <= 65
+
+
+def test_six_throttles_are_outlasted_within_half_a_minute():
+    # The benchmark's goal: a call throttled six times succeeds in under 30 s, even at the longest sleeps.
+    assert clients.RETRY_ATTEMPTS > 6
+    assert sum(min(clients.RETRY_DELAY * 2**i, clients.RETRY_MAX_DELAY) for i in range(6)) < 25
+
+
+def test_the_client_waits_long_and_leaves_retrying_to_the_module(stubbed):
+    module, _stubber = stubbed
+    clients.retrying_bedrock_client(module)
+    kwargs = module.client.call_args.kwargs
+    assert module.client.call_args.args == ("bedrock-runtime",)
+    assert kwargs["config"] == {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
+    assert kwargs["retry_decorator"] is not None
+    clients.retrying_bedrock_client(module, max_pool_connections=16)
+    assert module.client.call_args.kwargs["config"]["max_pool_connections"] == 16
+
+
+@pytest.mark.parametrize("status", clients.RETRYABLE_HTTP_STATUSES)
+def test_bare_busy_statuses_are_retried(stubbed, no_sleep, status):
+    # A proxy's answer has no AWS error code: botocore then makes the status the code.
+    module, stubber = stubbed
+    request = bedrock.build_request(params(), b"{}")
+    stubber.add_client_error("invoke_model", service_error_code=status, http_status_code=int(status))
+    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
+    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
+    assert json.loads(payload) == {"ok": 1}
+    assert len(no_sleep) == 1
+
+
+def client_error(code, status=400):
+    return botocore.exceptions.ClientError(
+        {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "InvokeModel"
+    )
+
+
+@pytest.mark.parametrize(
+    "code, status",
+    [
+        ("ValidationException", 400),
+        ("AccessDeniedException", 403),
+        ("ResourceNotFoundException", 404),
+        ("ModelTimeoutException", 408),
+        ("ModelErrorException", 424),
+        ("ServiceQuotaExceededException", 400),
+        ("400", 400),
+        ("404", 404),
+        ("501", 501),
+    ],
+)
+def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):
+    module, stubber = stubbed
+    stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=status)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        bedrock.call_invoke_model(clients.retrying_bedrock_client(module), bedrock.build_request(params(), b"{}"))
+    assert excinfo.value.response["Error"]["Code"] == code
+    assert no_sleep == []
+
+
+@pytest.mark.parametrize(
+    "error, transient",
+    [
+        (client_error("ThrottlingException", 429), True),
+        (client_error("503", 503), True),
+        # What AWSRetry itself retries for any service, such as S3's InternalError.
+        (client_error("InternalError", 500), True),
+        (client_error("RequestLimitExceeded", 400), True),
+        # S3's busy answer: botocore reports its code, not the 503 status.
+        (client_error("SlowDown", 503), True),
+        (client_error("ValidationException", 400), False),
+        (botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"), True),
+        (botocore.exceptions.ConnectTimeoutError(endpoint_url="https://x"), True),
+        (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), False),
+        (botocore.exceptions.ConnectionClosedError(endpoint_url="https://x"), False),
+        (botocore.exceptions.ProxyConnectionError(proxy_url="http://p", error="x"), False),
+        (ValueError("x"), False),
+    ],
+)
+def test_is_transient(error, transient):
+    assert clients.is_transient(error) is transient
+
+
+def test_retrying_client_serves_any_service():
+    module = MagicMock()
+    clients.retrying_client(module, "s3", max_pool_connections=4)
+    assert module.client.call_args.args == ("s3",)
+    assert module.client.call_args.kwargs["config"] == {
+        "read_timeout": 3600,
+        "retries": {"total_max_attempts": 1},
+        "max_pool_connections": 4,
+    }
+
+
+def test_s3_slow_down_is_retried(no_sleep):
+    # What the batch modules meet while staging records in S3 or reading the answers back.
+    client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    module = MagicMock()
+    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
+        client, retry_decorator
+    )
+    s3 = clients.retrying_client(module, "s3")
+    expected = {"Bucket": "records", "Key": "in/records.jsonl"}
+    with Stubber(client) as stubber:
+        for _attempt in range(2):
+            stubber.add_client_error(
+                "head_object", service_error_code="SlowDown", http_status_code=503, expected_params=expected
+            )
+        stubber.add_response("head_object", {"ContentLength": 7}, expected_params=expected)
+        assert s3.head_object(aws_retry=True, **expected)["ContentLength"] == 7
+        stubber.assert_no_pending_responses()
+    assert len(no_sleep) == 2
+
+
+class Scripted:
+    """A client whose invoke_model raises or answers as scripted, recording every call."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.calls = []
+
+    def invoke_model(self, **request):
+        self.calls.append(request)
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def scripted_module(client):
+    module = MagicMock()
+    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
+        client, retry_decorator
+    )
+    return module
+
+
+def test_a_request_that_could_not_connect_is_sent_once_it_can(no_sleep):
+    client = Scripted(
+        botocore.exceptions.EndpointConnectionError(endpoint_url="http://x"),
+        botocore.exceptions.ConnectTimeoutError(endpoint_url="http://x"),
+        client_error("ThrottlingException", 429),
+        reply(b'{"ok": 1}'),
+    )
+    request = bedrock.build_request(params(), b"{}")
+    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(scripted_module(client)), request)
+    assert json.loads(payload) == {"ok": 1}
+    assert client.calls == [request] * 4 and len(no_sleep) == 3
+
+
+def test_busy_answers_and_failed_connections_share_one_budget(no_sleep):
+    outcomes = [client_error("ThrottlingException", 429)] * 5
+    outcomes += [botocore.exceptions.EndpointConnectionError(endpoint_url="http://x")] * clients.RETRY_ATTEMPTS
+    client = Scripted(*outcomes)
+    with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
+        bedrock.call_invoke_model(
+            clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+        )
+    assert len(client.calls) == clients.RETRY_ATTEMPTS and len(no_sleep) == clients.RETRY_ATTEMPTS - 1
+    assert "in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        botocore.exceptions.ReadTimeoutError(endpoint_url="http://x"),
+        botocore.exceptions.ConnectionClosedError(endpoint_url="http://x"),
+        botocore.exceptions.SSLError(endpoint_url="http://x", error="x"),
+        botocore.exceptions.ProxyConnectionError(proxy_url="http://p", error="x"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_what_may_have_been_sent_is_never_sent_again(no_sleep, error):
+    client = Scripted(error, reply())
+    with pytest.raises(type(error)):
+        bedrock.call_invoke_model(
+            clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+        )
+    assert len(client.calls) == 1 and no_sleep == []
+
+
+def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep):
+    # A port bound but not listening refuses every connection: botocore's own EndpointConnectionError.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        client = boto3.client(
+            "bedrock-runtime",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{closed.getsockname()[1]}",
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
+            config=botocore.config.Config(**clients.CLIENT_CONFIG),
+        )
+        with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
+            bedrock.call_invoke_model(
+                clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+            )
+    assert len(no_sleep) == clients.RETRY_ATTEMPTS - 1
+    assert backoff.tries_made(excinfo.value) == clients.RETRY_ATTEMPTS
+    assert "could not connect to the endpoint in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
