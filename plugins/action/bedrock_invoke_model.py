@@ -169,12 +169,10 @@ class ActionModule(ActionBase):
     def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)
         args = self._task.args
-        problem = (
-            not_a_list(args, self.request_lists)
-            or non_string_keys(args)
-            or not_an_integer(args, self.integer_options)
-            or bad_header_value(args, self.header_options, self.header_entry_lists)
-        )
+        # The first problem found, if any.
+        problem = not_a_list(args, self.request_lists) or non_string_keys(args)
+        problem = problem or not_an_integer(args, self.integer_options)
+        problem = problem or bad_header_value(args, self.header_options, self.header_entry_lists)
         if problem:
             return merge_hash(result, {"failed": True, "msg": problem})
         missing = missing_connection_options(self._task.args, aws_group_defaults(self._task.module_defaults))

@@ -53,6 +53,7 @@ MAX_NAME_LENGTH = 63
 MIN_TIMEOUT_HOURS = 24
 MAX_TIMEOUT_HOURS = 168
 MAX_S3_URI_LENGTH = 1024
+S3_SCHEME_LENGTH = len("s3://")
 MAX_ROLE_ARN_LENGTH = 2048
 MAX_TAGS = 200
 
@@ -122,7 +123,7 @@ def check_s3_uri(option: str, uri: Any) -> Tuple[str, str]:
         raise BatchParameterError(
             f"{option} is {len(uri)} characters long; Bedrock accepts at most {MAX_S3_URI_LENGTH}"
         )
-    bucket, dummy, key = uri[len("s3://") :].partition("/")
+    bucket, dummy, key = uri[S3_SCHEME_LENGTH:].partition("/")
     if not bucket:
         raise BatchParameterError(f"{option} {uri!r} names no bucket")
     if bucket != bucket.lower():
@@ -329,7 +330,7 @@ def output_location(job: Mapping) -> Optional[str]:
 
 
 def split_s3_uri(uri: str) -> Tuple[str, str]:
-    bucket, dummy, key = uri[len("s3://") :].partition("/")
+    bucket, dummy, key = uri[S3_SCHEME_LENGTH:].partition("/")
     return bucket, key
 
 

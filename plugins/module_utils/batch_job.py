@@ -217,7 +217,8 @@ def collect(
     collection = records.Collection(order, job["modelId"], as_text)
     manifest = None
     for key in list_keys(s3, bucket, prefix):
-        name = key[len(prefix) :]
+        start = len(prefix)
+        name = key[start:]
         if name == MANIFEST:
             text = "".join(read_lines(s3, bucket, key))
             try:

@@ -264,7 +264,8 @@ def _reason(entry: Dict[str, Any]) -> str:
         return code
     prefix = f"Failed to invoke Bedrock model {entry['model_id']!r}"
     msg = entry["msg"]
-    return msg[len(prefix) :].lstrip(": ") if msg.startswith(prefix) else msg
+    start = len(prefix)
+    return msg[start:].lstrip(": ") if msg.startswith(prefix) else msg
 
 
 def run_concurrently(work: Callable[[int], Any], count: int, concurrency: int) -> List[Any]:
