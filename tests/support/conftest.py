@@ -13,6 +13,10 @@ import botocore.retryhandler
 import pytest
 
 from . import bedrock_endpoint as be
+from .batch_helpers import BUCKET
+from .batch_helpers import clients
+from .batch_helpers import start_moto
+from .batch_helpers import stop_process
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +63,20 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     # Keep botocore's retry logic but skip its sleeps (legacy: random base; standard: ExponentialBackoff).
     monkeypatch.setattr(botocore.retryhandler, "random", types.SimpleNamespace(random=lambda: 0.0001))
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto's server, the S3 behind the batch tests' endpoints: started once for every test that needs it."""
+    process, url = start_moto()
+    yield url
+    stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def srv(moto_url: str) -> Iterator[be.BedrockServer]:
+    """An endpoint serving the batch API, jobs moving on at once, with moto's S3 behind it and a bucket in it."""
+    server = be.start_server(s3_upstream=moto_url, batch_defaults={"step_seconds": 0.01, "min_records": 1})
+    clients(server.url)[1].create_bucket(Bucket=BUCKET)
+    yield server
+    server.stop()

@@ -13,7 +13,6 @@ import sys
 import time
 import types
 from typing import Any
-from typing import Iterator
 
 import botocore.exceptions
 import pytest
@@ -30,25 +29,9 @@ from .batch_helpers import output_keys
 from .batch_helpers import put_jsonl
 from .batch_helpers import read_output
 from .batch_helpers import records
-from .batch_helpers import start_moto
 from .batch_helpers import stop_process
 from .batch_helpers import wait_final
 from .helpers import SCRIPT
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    process, url = start_moto()
-    yield url
-    stop_process(process)
-
-
-@pytest.fixture(scope="module")
-def srv(moto_url: str) -> Iterator[be.BedrockServer]:
-    server = be.start_server(s3_upstream=moto_url, batch_defaults={"step_seconds": 0.01, "min_records": 1})
-    clients(server.url)[1].create_bucket(Bucket=BUCKET)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
