@@ -32,6 +32,7 @@ except ImportError:
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import describe_retries
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.clients import with_retries
 from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
@@ -449,9 +450,8 @@ def build_result(
 def failure_message(model_id: str, error: Exception) -> str:
     """The task's message for a failed call (fail_json_aws appends the error's own text)."""
     message = f"Failed to invoke Bedrock model {model_id!r}"
-    retries = describe_retries(error)
-    if retries:
-        return f"{message} ({retries})"
+    if describe_retries(error):
+        return with_retries(message, error)
     if isinstance(error, ReadTimeoutError):
         return (
             f"{message} (no answer within the read timeout; the request was not sent again, but the model may have "

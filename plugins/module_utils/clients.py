@@ -96,6 +96,12 @@ def _tries(count: int) -> str:
     return f"{count} {'try' if count == 1 else 'tries'}"
 
 
+def with_retries(message: str, error: BaseException) -> str:
+    """message, followed by why the call failed despite the retries and after how many tries, when it was retried."""
+    retries = describe_retries(error)
+    return f"{message} ({retries})" if retries else message
+
+
 def describe_retries(error: BaseException) -> Optional[str]:
     """Why a call failed despite retry_decorator(), and after how many tries, if it was a retried kind of error."""
     if _refused_as_busy(error):

@@ -350,6 +350,7 @@ from ansible_collections.amazon.ai.plugins.module_utils.batch_job import BatchJo
 from ansible_collections.amazon.ai.plugins.module_utils.batch_job import Progress
 from ansible_collections.amazon.ai.plugins.module_utils.batch_job import manage_job
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.clients import with_retries
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 from ansible_collections.amazon.ai.plugins.module_utils.responses import RESPONSES_DEST_OPTION
 from ansible_collections.amazon.ai.plugins.module_utils.responses import ResponsesDestError
@@ -404,7 +405,7 @@ def main():
             module.warn(warning)
         module.fail_json(msg=e.msg, **e.result)
     except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=f"Failed to {progress.step} (batch inference job {name!r})")
+        module.fail_json_aws(e, msg=with_retries(f"Failed to {progress.step} (batch inference job {name!r})", e))
     except OSError as e:
         module.fail_json(msg=f"Failed to {progress.step} (batch inference job {name!r}): {e}")
 

@@ -90,6 +90,7 @@ except ImportError:
 from ansible_collections.amazon.ai.plugins.module_utils.batch import STATUSES
 from ansible_collections.amazon.ai.plugins.module_utils.batch_job import job_info
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.clients import with_retries
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
 
@@ -114,7 +115,7 @@ def main():
     except BedrockParameterError as e:
         module.fail_json(msg=f"Invalid task, nothing was sent: {e}")
     except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to read Bedrock batch inference jobs")
+        module.fail_json_aws(e, msg=with_retries("Failed to read Bedrock batch inference jobs", e))
     module.exit_json(**result)
 
 

@@ -294,3 +294,33 @@ def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_
     assert len(no_sleep) == clients.RETRY_ATTEMPTS - 1
     assert backoff.tries_made(excinfo.value) == clients.RETRY_ATTEMPTS
     assert "could not connect to the endpoint in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
+
+
+def test_a_control_plane_call_that_cannot_connect_says_how_many_tries(no_sleep):
+    # What the batch modules report: the same retries as every Bedrock call, on the bedrock client too.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        client = boto3.client(
+            "bedrock",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{closed.getsockname()[1]}",
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
+            config=botocore.config.Config(**clients.CLIENT_CONFIG),
+        )
+        wrapped = clients.retrying_client(scripted_module(client), "bedrock")
+        with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
+            wrapped.get_model_invocation_job(aws_retry=True, jobIdentifier="job")
+    assert len(no_sleep) == clients.RETRY_ATTEMPTS - 1
+    assert clients.with_retries("Failed to read the job", excinfo.value) == (
+        "Failed to read the job (could not connect to the endpoint in 12 tries, so the request was not sent)"
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [client_error("ValidationException", 400), botocore.exceptions.ReadTimeoutError(endpoint_url="http://x")],
+    ids=["validation", "read-timeout"],
+)
+def test_errors_that_were_not_retried_leave_the_message_alone(error):
+    assert clients.with_retries("Failed to read the job", error) == "Failed to read the job"
