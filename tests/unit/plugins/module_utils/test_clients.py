@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import socket
@@ -275,18 +276,24 @@ def test_what_may_have_been_sent_is_never_sent_again(no_sleep, error):
     assert len(client.calls) == 1 and no_sleep == []
 
 
-def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep):
-    # A port bound but not listening refuses every connection: botocore's own EndpointConnectionError.
+@contextlib.contextmanager
+def refusing_client(service):
+    """A real botocore client of service whose endpoint refuses every connection (a port bound, not listening)."""
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
-        client = boto3.client(
-            "bedrock-runtime",
+        yield boto3.client(
+            service,
             region_name="us-east-1",
             endpoint_url=f"http://127.0.0.1:{closed.getsockname()[1]}",
             aws_access_key_id="a",
             aws_secret_access_key="b",
             config=botocore.config.Config(**clients.CLIENT_CONFIG),
         )
+
+
+def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep):
+    # botocore raises its own EndpointConnectionError for a refused connection.
+    with refusing_client("bedrock-runtime") as client:
         with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
             bedrock.call_invoke_model(
                 clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
@@ -298,16 +305,7 @@ def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_
 
 def test_a_control_plane_call_that_cannot_connect_says_how_many_tries(no_sleep):
     # What the batch modules report: the same retries as every Bedrock call, on the bedrock client too.
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        client = boto3.client(
-            "bedrock",
-            region_name="us-east-1",
-            endpoint_url=f"http://127.0.0.1:{closed.getsockname()[1]}",
-            aws_access_key_id="a",
-            aws_secret_access_key="b",
-            config=botocore.config.Config(**clients.CLIENT_CONFIG),
-        )
+    with refusing_client("bedrock") as client:
         wrapped = clients.retrying_client(scripted_module(client), "bedrock")
         with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
             wrapped.get_model_invocation_job(aws_retry=True, jobIdentifier="job")
