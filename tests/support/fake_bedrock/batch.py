@@ -3,8 +3,7 @@
 
 API routes (rest-json, errors as ``x-amzn-ErrorType`` plus ``{"message"}``):
 ``POST /model-invocation-job``, ``GET /model-invocation-job/{id or ARN}``, ``GET /model-invocation-jobs``,
-``POST /model-invocation-job/{id or ARN}/stop``, and ``POST /tagResource|/untagResource|/listTagsForResource`` for
-job ARNs. Requests signed for ``s3`` go to the S3 upstream (``--s3-upstream URL``, moto's server).
+``POST /model-invocation-job/{id or ARN}/stop``; tagging.py tags the jobs. Requests signed for ``s3`` go to the S3 upstream (``--s3-upstream URL``, moto's server).
 
 Control routes (never signed, JSON), also used by the benchmark:
 ``GET|POST /_test/batch/config`` (read or change BatchConfig: step_seconds, min_records, ...),
@@ -30,37 +29,39 @@ from typing import Callable
 from urllib.parse import parse_qsl
 from urllib.parse import unquote
 
+from . import tagging
 from .batch_jobs import JobStore
-from .batch_rules import ERRORS
 from .batch_rules import BatchConfig
-from .batch_rules import BatchError
 from .batch_rules import check_create
 from .batch_rules import check_identifier
 from .batch_rules import check_list
-from .batch_rules import error
+from .control_plane import ERRORS
+from .control_plane import ServiceError
+from .control_plane import error
+from .control_plane import json_body
 from .core import Reply
 from .core import Request
 from .core import Route
 from .core import error_reply
 from .core import json_bytes
 from .s3_proxy import S3Upstream
+from .tagging import TagStore
 
 _JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
 _CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
 _REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
-_TAGGING = ("/tagResource", "/untagResource", "/listTagsForResource")
 
 
 def is_bedrock_path(path: str) -> bool:
     """Whether an unsigned request's path is one of this fake's own (so it is not for S3)."""
-    return path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in _TAGGING
+    return path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in tagging.PATHS
 
 
 class BatchService:
     """The batch API's jobs and tags and its test controls, for one fake server."""
 
-    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None) -> None:
-        self.store = JobStore(s3, config)
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None, tags: TagStore | None = None) -> None:
+        self.store = JobStore(s3, config, tags)
 
     def reset(self) -> None:
         self.store.reset()
@@ -71,7 +72,7 @@ class BatchService:
             if fault is not None and fault != "drop":
                 raise error(fault, f"Fault injected by the test for {operation}.")
             if operation == "CreateModelInvocationJob":
-                body = _json_body(request.body)
+                body = json_body(request.body)
                 check_create(body)
                 match = _REGION.search(request.headers.get("Authorization") or "")
                 job, created = self.store.create(body, match.group(1) if match else None)
@@ -89,30 +90,9 @@ class BatchService:
             if operation == "ListModelInvocationJobs":
                 query = check_list(dict(parse_qsl(request.query, keep_blank_values=True)))
                 return Reply(200, json_bytes(self.store.list(query)))
-            return Reply(200, json_bytes(self._tagging(operation, _json_body(request.body))))
-        except BatchError as exc:
+            raise error("ValidationException", f"Unknown operation {operation}.")
+        except ServiceError as exc:
             return error_reply(exc.status, exc.code, exc.message)
-
-    def _tagging(self, operation: str, request: Any) -> dict[str, Any]:
-        arn = request.get("resourceARN") if isinstance(request, dict) else None
-        with self.store.cond:
-            tags = self.store.tags.get(arn) if isinstance(arn, str) else None
-            if tags is None:
-                raise error("ResourceNotFoundException", f"The resource {arn} could not be found.")
-            if operation == "ListTagsForResource":
-                return {"tags": [{"key": k, "value": v} for k, v in tags.items()]}
-            if operation == "TagResource":
-                new = request.get("tags")
-                if not isinstance(new, list) or not all(isinstance(t, dict) and "key" in t for t in new):
-                    raise error("ValidationException", "tags must be a list of {key, value}.")
-                tags.update({tag["key"]: tag.get("value", "") for tag in new})
-            else:
-                keys = request.get("tagKeys")
-                if not isinstance(keys, list):
-                    raise error("ValidationException", "tagKeys must be a list.")
-                for key in keys:
-                    tags.pop(key, None)
-            return {}
 
     # --- test controls -----------------------------------------------------------------------------------------
 
@@ -125,7 +105,7 @@ class BatchService:
             return self._control(method, path, request)
         except ValueError as exc:
             return 400, {"message": str(exc)}
-        except BatchError as exc:
+        except ServiceError as exc:
             return exc.status, {"message": exc.message}
 
     def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
@@ -175,7 +155,9 @@ class BatchService:
 
 def _service(request: Request) -> BatchService:
     server = request.server
-    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults)))
+    # Taken first: server.state() holds its lock while it makes a state, so a factory must not call it again.
+    tags = tagging.tag_store(server)
+    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults), tags))
 
 
 def _api(operation: str) -> Callable[[Request], Reply]:
@@ -192,9 +174,6 @@ _OPERATIONS = {
     "GetModelInvocationJob": ("GET", _JOB + "$"),
     "ListModelInvocationJobs": ("GET", r"^/model-invocation-jobs$"),
     "StopModelInvocationJob": ("POST", _JOB + "/stop$"),
-    "TagResource": ("POST", r"^/tagResource$"),
-    "UntagResource": ("POST", r"^/untagResource$"),
-    "ListTagsForResource": ("POST", r"^/listTagsForResource$"),
 }
 ROUTES = [Route(method, re.compile(path), _api(name), name) for name, (method, path) in _OPERATIONS.items()] + [
     Route(method, re.compile(r"^/_test/batch(/.*)?$"), _control_route) for method in ("GET", "POST", "DELETE")
@@ -206,10 +185,3 @@ def _final_status(request: dict[str, Any]) -> str | None:
     if status not in (None, "Completed", "PartiallyCompleted", "Failed", "Expired", "Stopped"):
         raise ValueError(f"status must be a final status, not {status!r}")
     return status
-
-
-def _json_body(body: bytes) -> Any:
-    try:
-        return json.loads(body.decode("utf-8")) if body.strip() else {}
-    except ValueError:
-        raise error("ValidationException", "The request body is not valid JSON.") from None

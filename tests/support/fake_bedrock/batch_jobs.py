@@ -28,8 +28,6 @@ from typing import Any
 from .batch_rules import ACTIVE_STATUSES
 from .batch_rules import FINAL_STATUSES
 from .batch_rules import BatchConfig
-from .batch_rules import BatchError
-from .batch_rules import error
 from .batch_runner import Answerer
 from .batch_runner import Counts
 from .batch_runner import JobFailure
@@ -38,9 +36,12 @@ from .batch_runner import input_objects
 from .batch_runner import output_prefix
 from .batch_runner import process
 from .batch_runner import write_manifest
+from .control_plane import ServiceError
+from .control_plane import error
 from .models import family_model_id
 from .models import family_reply
 from .s3_proxy import S3Upstream
+from .tagging import TagStore
 
 SCENARIOS = ("hold", "expire", "fail", "partial", "dropped")
 EXPIRED_MESSAGE = (
@@ -139,13 +140,14 @@ def scenarios_of(name: str) -> set[str]:
 class JobStore:
     """Every job of one fake server, by id, with the test controls."""
 
-    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None) -> None:
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None, tags: TagStore | None = None) -> None:
         self._s3 = s3
+        # The server's tags of every resource (tagging.py); a store of its own when used alone.
+        self.tags = tags if tags is not None else TagStore()
         self.defaults = copy.deepcopy(config or BatchConfig())
         self.config = copy.deepcopy(self.defaults)
         self.cond = threading.Condition()
         self.jobs: dict[str, Job] = {}
-        self.tags: dict[str, dict[str, str]] = {}
         self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
@@ -184,7 +186,7 @@ class JobStore:
             self._seq += 1
             job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), _now())
             self.jobs[job_id] = job
-            self.tags[arn] = {tag["key"]: tag["value"] for tag in request.get("tags", [])}
+            self.tags.add(arn, request.get("tags"))
         threading.Thread(target=self._lifecycle, args=(job,), name=f"batch-{job_id}", daemon=True).start()
         return job, True
 
@@ -275,7 +277,7 @@ class JobStore:
             for job in self.jobs.values():
                 job.abandoned = job.rush = job.stop_requested = True
             self.jobs.clear()
-            self.tags.clear()
+            self.tags.forget_where(lambda arn: ":model-invocation-job/" in arn)
             self.faults.clear()
             self.config = copy.deepcopy(self.defaults)
             self.cond.notify_all()
@@ -474,4 +476,4 @@ def _decode_token(token: str) -> int:
             return after
     except (ValueError, KeyError, TypeError):
         pass
-    raise BatchError(400, "ValidationException", "The nextToken is not valid.")
+    raise ServiceError(400, "ValidationException", "The nextToken is not valid.")

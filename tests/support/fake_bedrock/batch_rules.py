@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import Checks
+from .control_plane import error
+from .tagging import check_tag_list
+
 STATUSES = (
     "Submitted",
     "InProgress",
@@ -48,7 +52,6 @@ KMS_KEY_ID = re.compile(
 )
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
 VPC_ITEM = re.compile(r"[-0-9a-zA-Z]+")
-TAG_TEXT = re.compile(r"[a-zA-Z0-9\s._:/=+@-]*")
 JOB_IDENTIFIER = re.compile(
     r"((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})"
 )
@@ -96,82 +99,7 @@ class BatchConfig:
         return {name: copy.deepcopy(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
-class BatchError(Exception):
-    """An error the service answers with: HTTP status, error code (``x-amzn-ErrorType``) and message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-# Status and default message of each error code of the four operations (service model: Conflict and
-# ServiceQuotaExceeded are 400, not 409/402).
-ERRORS = {
-    "ValidationException": (400, "Input validation failed. Check your request parameters and retry the request."),
-    "ConflictException": (400, "The request conflicts with the current state of the resource."),
-    "ServiceQuotaExceededException": (400, "Your request exceeds the service quota for your account."),
-    "AccessDeniedException": (403, "You don't have access to perform this action."),
-    "ResourceNotFoundException": (404, "The specified resource ARN was not found."),
-    "ThrottlingException": (429, "Too many requests, please wait before trying again."),
-    "InternalServerException": (500, "An internal server error occurred. Retry your request."),
-}
-
-
-def error(code: str, message: str | None = None) -> BatchError:
-    status, default = ERRORS[code]
-    return BatchError(status, code, message or default)
-
-
-class _Checks:
-    """Collects constraint failures and words them like the service ("N validation errors detected: ...")."""
-
-    def __init__(self) -> None:
-        self.failures: list[str] = []
-
-    def fail(self, value: Any, where: str, constraint: str) -> None:
-        shown = value if isinstance(value, (str, int)) and not isinstance(value, bool) else repr(value)
-        self.failures.append(f"Value '{shown}' at '{where}' failed to satisfy constraint: {constraint}")
-
-    def string(
-        self,
-        value: Any,
-        where: str,
-        pattern: re.Pattern[str] | None = None,
-        min_len: int = 0,
-        max_len: int | None = None,
-    ) -> None:
-        if not isinstance(value, str):
-            self.fail(value, where, "Member must be a string")
-            return
-        if len(value) < min_len:
-            self.fail(value, where, f"Member must have length greater than or equal to {min_len}")
-        elif max_len is not None and len(value) > max_len:
-            self.fail(value, where, f"Member must have length less than or equal to {max_len}")
-        elif pattern is not None and not pattern.fullmatch(value):
-            self.fail(value, where, f"Member must satisfy regular expression pattern: {pattern.pattern}")
-
-    def enum(self, value: Any, where: str, allowed: tuple[str, ...]) -> None:
-        if value not in allowed:
-            self.fail(value, where, f"Member must satisfy enum value set: [{', '.join(allowed)}]")
-
-    def integer(self, value: Any, where: str, low: int, high: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(value, where, "Member must be an integer")
-        elif value < low:
-            self.fail(value, where, f"Member must have value greater than or equal to {low}")
-        elif value > high:
-            self.fail(value, where, f"Member must have value less than or equal to {high}")
-
-    def raise_any(self) -> None:
-        if self.failures:
-            count = len(self.failures)
-            noun = "validation error" if count == 1 else "validation errors"
-            raise error("ValidationException", f"{count} {noun} detected: " + "; ".join(self.failures))
-
-
-def _union(checks: _Checks, value: Any, where: str, member: str) -> dict[str, Any] | None:
+def _union(checks: Checks, value: Any, where: str, member: str) -> dict[str, Any] | None:
     """The one member of a tagged union such as inputDataConfig, or None after recording why not."""
     if not isinstance(value, dict) or set(value) != {member} or not isinstance(value[member], dict):
         checks.fail(value, where, f"Member must set exactly one of the following keys: {member}")
@@ -179,7 +107,7 @@ def _union(checks: _Checks, value: Any, where: str, member: str) -> dict[str, An
     return value[member]
 
 
-def _s3_config(checks: _Checks, config: dict[str, Any], where: str, extra: dict[str, Any]) -> None:
+def _s3_config(checks: Checks, config: dict[str, Any], where: str, extra: dict[str, Any]) -> None:
     checks.string(config.get("s3Uri"), f"{where}.s3Uri", S3_URI, 1, 1024)
     if "s3BucketOwner" in config:
         checks.string(config["s3BucketOwner"], f"{where}.s3BucketOwner", ACCOUNT_ID)
@@ -191,7 +119,7 @@ def _s3_config(checks: _Checks, config: dict[str, Any], where: str, extra: dict[
         checks.fail(config[name], f"{where}.{name}", "Member is not part of the shape")
 
 
-def _vpc(checks: _Checks, vpc: Any) -> None:
+def _vpc(checks: Checks, vpc: Any) -> None:
     if not isinstance(vpc, dict):
         checks.fail(vpc, "vpcConfig", "Member must be a structure")
         return
@@ -204,23 +132,11 @@ def _vpc(checks: _Checks, vpc: Any) -> None:
             checks.string(item, f"vpcConfig.{name}.{index}.member", VPC_ITEM, 0, 32)
 
 
-def _tags(checks: _Checks, tags: Any) -> None:
-    if not isinstance(tags, list) or len(tags) > 200:
-        checks.fail(tags, "tags", "Member must have length less than or equal to 200")
-        return
-    for index, tag in enumerate(tags, 1):
-        if not isinstance(tag, dict) or "key" not in tag or "value" not in tag:
-            checks.fail(tag, f"tags.{index}.member", "Member must have key and value")
-            continue
-        checks.string(tag["key"], f"tags.{index}.member.key", TAG_TEXT, 1, 128)
-        checks.string(tag["value"], f"tags.{index}.member.value", TAG_TEXT, 0, 256)
-
-
 def check_create(request: Any) -> None:
     """Raise ValidationException for a CreateModelInvocationJob body the service would refuse."""
     if not isinstance(request, dict):
         raise error("ValidationException", "The request body must be a JSON object.")
-    checks = _Checks()
+    checks = Checks()
     for name in ("jobName", "roleArn", "modelId", "inputDataConfig", "outputDataConfig"):
         if name not in request:
             checks.fail(None, name, "Member must not be null")
@@ -245,7 +161,7 @@ def check_create(request: Any) -> None:
     if "timeoutDurationInHours" in request:
         checks.integer(request["timeoutDurationInHours"], "timeoutDurationInHours", 24, 168)
     if "tags" in request:
-        _tags(checks, request["tags"])
+        check_tag_list(checks, request["tags"])
     if "modelInvocationType" in request:
         checks.enum(request["modelInvocationType"], "modelInvocationType", ("InvokeModel", "Converse"))
     known = {
@@ -266,7 +182,7 @@ def check_create(request: Any) -> None:
 
 
 def check_identifier(identifier: str) -> None:
-    checks = _Checks()
+    checks = Checks()
     checks.string(identifier, "jobIdentifier", JOB_IDENTIFIER, 0, 1011)
     checks.raise_any()
 
@@ -284,7 +200,7 @@ def parse_timestamp(value: str, where: str) -> datetime.datetime:
 
 def check_list(query: dict[str, str]) -> dict[str, Any]:
     """The ListModelInvocationJobs query parameters, typed, or ValidationException."""
-    checks = _Checks()
+    checks = Checks()
     known = {
         "submitTimeAfter",
         "submitTimeBefore",

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from . import batch
 from . import converse
 from . import invoke_model
+from . import tagging
 from .core import FaultCounters
 from .core import InvokeStats
 from .core import Reply
@@ -47,7 +48,7 @@ from .s3_proxy import signed_service
 from .sigv4 import verify_sigv4
 
 # Every API the fake serves.
-API_ROUTES: list[Route] = [*invoke_model.ROUTES, *converse.ROUTES, *batch.ROUTES]
+API_ROUTES: list[Route] = [*invoke_model.ROUTES, *converse.ROUTES, *batch.ROUTES, *tagging.ROUTES]
 
 
 class BedrockHandler(BaseHTTPRequestHandler):

@@ -1,0 +1,107 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every control-plane API of the fake (``bedrock``, not ``bedrock-runtime``) shares: its errors, its request
+checks worded as the service words them, and reading a JSON request body.
+
+botocore checks required members, types, minimum lengths and minimum values on the client; the service checks the
+rest (maximum lengths and values, patterns, enums), so a fake that skips them lets a client's bugs through. Patterns
+are matched whole: the API reference prints them anchored, botocore's copy has the anchors stripped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .core import Reply
+from .core import error_reply
+
+
+class ServiceError(Exception):
+    """An error the service answers with: HTTP status, error code (``x-amzn-ErrorType``) and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def reply(self) -> Reply:
+        return error_reply(self.status, self.code, self.message)
+
+
+# Status and default message of each error code of the control plane's operations (service model: Conflict and
+# ServiceQuotaExceeded are 400, not 409/402).
+ERRORS = {
+    "ValidationException": (400, "Input validation failed. Check your request parameters and retry the request."),
+    "ConflictException": (400, "The request conflicts with the current state of the resource."),
+    "ServiceQuotaExceededException": (400, "Your request exceeds the service quota for your account."),
+    "TooManyTagsException": (400, "The request contains more tags than can be associated with a resource."),
+    "AccessDeniedException": (403, "You don't have access to perform this action."),
+    "ResourceNotFoundException": (404, "The specified resource ARN was not found."),
+    "ThrottlingException": (429, "Too many requests, please wait before trying again."),
+    "InternalServerException": (500, "An internal server error occurred. Retry your request."),
+}
+
+
+def error(code: str, message: str | None = None) -> ServiceError:
+    status, default = ERRORS[code]
+    return ServiceError(status, code, message or default)
+
+
+def json_body(body: bytes) -> dict[str, Any]:
+    """A request's JSON object body ({} when empty), or a ValidationException."""
+    try:
+        value = json.loads(body.decode("utf-8")) if body.strip() else {}
+    except ValueError:
+        raise error("ValidationException", "The request body is not valid JSON.") from None
+    if not isinstance(value, dict):
+        raise error("ValidationException", "The request body must be a JSON object.")
+    return value
+
+
+class Checks:
+    """Collects constraint failures and words them like the service ("N validation errors detected: ...")."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+
+    def fail(self, value: Any, where: str, constraint: str) -> None:
+        shown = value if isinstance(value, (str, int)) and not isinstance(value, bool) else repr(value)
+        self.failures.append(f"Value '{shown}' at '{where}' failed to satisfy constraint: {constraint}")
+
+    def string(
+        self,
+        value: Any,
+        where: str,
+        pattern: re.Pattern[str] | None = None,
+        min_len: int = 0,
+        max_len: int | None = None,
+    ) -> None:
+        if not isinstance(value, str):
+            self.fail(value, where, "Member must be a string")
+            return
+        if len(value) < min_len:
+            self.fail(value, where, f"Member must have length greater than or equal to {min_len}")
+        elif max_len is not None and len(value) > max_len:
+            self.fail(value, where, f"Member must have length less than or equal to {max_len}")
+        elif pattern is not None and not pattern.fullmatch(value):
+            self.fail(value, where, f"Member must satisfy regular expression pattern: {pattern.pattern}")
+
+    def enum(self, value: Any, where: str, allowed: tuple[str, ...]) -> None:
+        if value not in allowed:
+            self.fail(value, where, f"Member must satisfy enum value set: [{', '.join(allowed)}]")
+
+    def integer(self, value: Any, where: str, low: int, high: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(value, where, "Member must be an integer")
+        elif value < low:
+            self.fail(value, where, f"Member must have value greater than or equal to {low}")
+        elif value > high:
+            self.fail(value, where, f"Member must have value less than or equal to {high}")
+
+    def raise_any(self) -> None:
+        if self.failures:
+            count = len(self.failures)
+            noun = "validation error" if count == 1 else "validation errors"
+            raise error("ValidationException", f"{count} {noun} detected: " + "; ".join(self.failures))
