@@ -39,6 +39,7 @@ from .control_plane import ERRORS
 from .control_plane import ServiceError
 from .control_plane import error
 from .control_plane import json_body
+from .control_plane import request_region
 from .core import Reply
 from .core import Request
 from .core import Route
@@ -49,7 +50,6 @@ from .tagging import TagStore
 
 _JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
 _CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
-_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 
 
 def is_bedrock_path(path: str) -> bool:
@@ -74,8 +74,7 @@ class BatchService:
             if operation == "CreateModelInvocationJob":
                 body = json_body(request.body)
                 check_create(body)
-                match = _REGION.search(request.headers.get("Authorization") or "")
-                job, created = self.store.create(body, match.group(1) if match else None)
+                job, created = self.store.create(body, request_region(request.headers))
                 if created and (fault == "drop" or "dropped" in job.scenarios):
                     # The job exists, but the client never hears so: it sees the connection close.
                     return Reply(200, b"", wire=b"")

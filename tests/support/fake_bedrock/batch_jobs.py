@@ -13,12 +13,8 @@ cuts the connection instead of answering the create that made the job.
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
-import json
-import secrets
-import string
 import threading
 import time
 from dataclasses import dataclass
@@ -36,8 +32,12 @@ from .batch_runner import input_objects
 from .batch_runner import output_prefix
 from .batch_runner import process
 from .batch_runner import write_manifest
-from .control_plane import ServiceError
+from .control_plane import decode_token
+from .control_plane import encode_token
 from .control_plane import error
+from .control_plane import iso
+from .control_plane import new_id
+from .control_plane import now
 from .models import family_model_id
 from .models import family_reply
 from .s3_proxy import S3Upstream
@@ -50,17 +50,6 @@ EXPIRED_MESSAGE = (
 )
 FAILED_MESSAGE = "An internal error occurred while running the batch inference job. Submit a new job request."
 PARTIAL_MESSAGE = "Not all of your records could be processed in time."
-_ID_ALPHABET = string.ascii_lowercase + string.digits
-
-
-def iso(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _now() -> datetime.datetime:
-    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
-    moment = datetime.datetime.now(datetime.timezone.utc)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @dataclass
@@ -179,12 +168,10 @@ class JobStore:
                     f"You have reached the quota of {self.config.max_active_jobs} in-progress and submitted batch "
                     f"inference jobs for {request['modelId']}.",
                 )
-            job_id = ""
-            while not job_id or job_id in self.jobs:
-                job_id = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(12))
+            job_id = new_id(self.jobs)
             arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
-            job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), _now())
+            job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), now())
             self.jobs[job_id] = job
             self.tags.add(arn, request.get("tags"))
         threading.Thread(target=self._lifecycle, args=(job,), name=f"batch-{job_id}", daemon=True).start()
@@ -216,7 +203,7 @@ class JobStore:
             if query.get("sortOrder", "Descending") == "Descending":
                 jobs.reverse()
             if "nextToken" in query:
-                after = _decode_token(query["nextToken"])
+                after = decode_token(query["nextToken"])
                 position = next((i for i, job in enumerate(jobs) if job.seq == after), None)
                 if position is None:
                     raise error("ValidationException", "The nextToken is not valid for this request.")
@@ -226,7 +213,7 @@ class JobStore:
             page = wanted[:size]
             result: dict[str, Any] = {"invocationJobSummaries": [job.describe() for job in page]}
             if len(wanted) > size:
-                result["nextToken"] = _encode_token(page[-1].seq)
+                result["nextToken"] = encode_token(page[-1].seq)
             return result
 
     def take_fault(self, operation: str) -> str | None:
@@ -311,7 +298,7 @@ class JobStore:
             return
         job.status = status
         job.history.append(status)
-        job.last_modified = _now()
+        job.last_modified = now()
         if message is not None:
             job.message = message
         if status in FINAL_STATUSES:
@@ -463,17 +450,3 @@ def _matches(job: Job, query: dict[str, Any]) -> bool:
     if "submitTimeBefore" in query and not job.submit_time < query["submitTimeBefore"]:
         return False
     return True
-
-
-def _encode_token(seq: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": seq}).encode("ascii")).decode("ascii")
-
-
-def _decode_token(token: str) -> int:
-    try:
-        after = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))["after"]
-        if isinstance(after, int):
-            return after
-    except (ValueError, KeyError, TypeError):
-        pass
-    raise ServiceError(400, "ValidationException", "The nextToken is not valid.")

@@ -9,9 +9,15 @@ are matched whole: the API reference prints them anchored, botocore's copy has t
 
 from __future__ import annotations
 
+import base64
+import datetime
 import json
 import re
+import secrets
+import string
 from typing import Any
+from typing import Container
+from typing import Mapping
 
 from .core import Reply
 from .core import error_reply
@@ -47,6 +53,47 @@ ERRORS = {
 def error(code: str, message: str | None = None) -> ServiceError:
     status, default = ERRORS[code]
     return ServiceError(status, code, message or default)
+
+
+_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def request_region(headers: Mapping[str, str]) -> str | None:
+    """The region a request was signed for (its SigV4 credential scope), or None when it is not signed."""
+    match = _REGION.search(headers.get("Authorization") or "")
+    return match.group(1) if match else None
+
+
+def new_id(taken: Container[str], length: int = 12) -> str:
+    """A resource id of the service's form (lower-case letters and digits) that ``taken`` does not hold."""
+    while True:
+        candidate = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(length))
+        if candidate not in taken:
+            return candidate
+
+
+def now() -> datetime.datetime:
+    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
+    moment = datetime.datetime.now(datetime.timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def iso(moment: datetime.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def encode_token(position: Any) -> str:
+    """A nextToken that carries ``position`` (anything JSON can hold), opaque to clients."""
+    return base64.urlsafe_b64encode(json.dumps({"after": position}).encode("utf-8")).decode("ascii")
+
+
+def decode_token(token: str) -> Any:
+    """The position of a nextToken made by encode_token, or a ValidationException."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode("ascii")))["after"]
+    except (ValueError, KeyError, TypeError):
+        raise error("ValidationException", "The nextToken is not valid.") from None
 
 
 def json_body(body: bytes) -> dict[str, Any]:
