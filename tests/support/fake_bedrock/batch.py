@@ -52,9 +52,13 @@ _JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
 _CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
 
 
+# The paths of this fake's own APIs and control routes (every other unsigned request is for the S3 upstream).
+BEDROCK_PREFIXES = ("/_test/", "/model/", "/model-invocation-job", "/guardrail")
+
+
 def is_bedrock_path(path: str) -> bool:
     """Whether an unsigned request's path is one of this fake's own (so it is not for S3)."""
-    return path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in tagging.PATHS
+    return path.startswith(BEDROCK_PREFIXES) or path in tagging.PATHS
 
 
 class BatchService:

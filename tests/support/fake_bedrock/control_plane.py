@@ -15,9 +15,12 @@ import json
 import re
 import secrets
 import string
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from typing import Container
 from typing import Mapping
+from typing import Union
 
 from .core import Reply
 from .core import error_reply
@@ -107,6 +110,56 @@ def json_body(body: bytes) -> dict[str, Any]:
     return value
 
 
+@dataclass(frozen=True)
+class Text:
+    """A string member of a service model shape: its length limits and pattern (matched whole)."""
+
+    min_len: int = 0
+    max_len: int | None = None
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """An enum member: the values the model lists."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A double (or integer) member and its range."""
+
+    low: float
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A boolean member."""
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list member: the shape of each item and the list's length limits."""
+
+    item: Shape
+    min_len: int = 0
+    max_len: int | None = None
+
+
+@dataclass(frozen=True)
+class Struct:
+    """A structure: its members' shapes, the required ones, and whether exactly one member is set (a union)."""
+
+    members: Mapping[str, Shape] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    union: bool = False
+
+
+Shape = Union[Text, OneOf, Number, Flag, Items, Struct]
+
+
 class Checks:
     """Collects constraint failures and words them like the service ("N validation errors detected: ...")."""
 
@@ -146,6 +199,57 @@ class Checks:
             self.fail(value, where, f"Member must have value greater than or equal to {low}")
         elif value > high:
             self.fail(value, where, f"Member must have value less than or equal to {high}")
+
+    def number(self, value: Any, where: str, low: float, high: float | None = None) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(value, where, "Member must be a number")
+        elif value < low:
+            self.fail(value, where, f"Member must have value greater than or equal to {low}")
+        elif high is not None and value > high:
+            self.fail(value, where, f"Member must have value less than or equal to {high}")
+
+    def shape(self, value: Any, shape: Shape, where: str) -> None:
+        """Check a value (of a JSON body) against a shape of the service model, member by member."""
+        if isinstance(shape, Text):
+            self.string(value, where, shape.pattern, shape.min_len, shape.max_len)
+        elif isinstance(shape, OneOf):
+            self.enum(value, where, shape.values)
+        elif isinstance(shape, Number):
+            self.number(value, where, shape.low, shape.high)
+        elif isinstance(shape, Flag):
+            if not isinstance(value, bool):
+                self.fail(value, where, "Member must be a boolean")
+        elif isinstance(shape, Items):
+            self._items(value, shape, where)
+        else:
+            self._struct(value, shape, where)
+
+    def _items(self, value: Any, shape: Items, where: str) -> None:
+        if not isinstance(value, list):
+            self.fail(value, where, "Member must be a list")
+        elif len(value) < shape.min_len:
+            self.fail(value, where, f"Member must have length greater than or equal to {shape.min_len}")
+        elif shape.max_len is not None and len(value) > shape.max_len:
+            self.fail(value, where, f"Member must have length less than or equal to {shape.max_len}")
+        else:
+            for index, item in enumerate(value, 1):
+                self.shape(item, shape.item, f"{where}.{index}.member")
+
+    def _struct(self, value: Any, shape: Struct, where: str) -> None:
+        prefix = f"{where}." if where else ""
+        if not isinstance(value, dict):
+            self.fail(value, where, "Member must be a structure")
+            return
+        if shape.union and len(value) != 1:
+            self.fail(value, where, f"Member must set exactly one of the following keys: {', '.join(shape.members)}")
+        for name in shape.required:
+            if value.get(name) is None:
+                self.fail(None, prefix + name, "Member must not be null")
+        for name, item in value.items():
+            if name not in shape.members:
+                self.fail(item, prefix + name, "Member is not part of the request")
+            elif item is not None:
+                self.shape(item, shape.members[name], prefix + name)
 
     def raise_any(self) -> None:
         if self.failures:
