@@ -59,10 +59,12 @@ EVERY_POLICY: dict[str, Any] = {
 }
 
 
-def guardrail_clients(url: str, region: str = "us-east-1", retries: dict[str, Any] | None = None) -> tuple[Any, Any]:
+def guardrail_clients(
+    url: str, region: str = "us-east-1", retries: dict[str, Any] | None = None, secret: str = SECRET
+) -> tuple[Any, Any]:
     """(bedrock, bedrock-runtime) clients on one endpoint URL, signed with the test key."""
     config = Config(retries=retries or NO_RETRIES, connect_timeout=5, read_timeout=30)
-    keys = {"aws_access_key_id": KEY, "aws_secret_access_key": SECRET, "region_name": region}
+    keys = {"aws_access_key_id": KEY, "aws_secret_access_key": secret, "region_name": region}
     session = shared_session()
     return (
         session.client("bedrock", endpoint_url=url, config=config, **keys),
