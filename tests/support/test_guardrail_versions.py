@@ -6,6 +6,10 @@ pages, quotas, injected faults and retries, SigV4, and the control routes.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+import urllib.request
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +17,8 @@ import pytest
 
 from . import bedrock_endpoint as be
 from .batch_helpers import control
+from .batch_helpers import stop_process
+from .fake_bedrock.batch import is_bedrock_path
 from .guardrail_helpers import MESSAGES
 from .guardrail_helpers import code_of
 from .guardrail_helpers import create
@@ -20,6 +26,7 @@ from .guardrail_helpers import guardrail_clients
 from .guardrail_helpers import ready
 from .guardrail_helpers import update
 from .guardrail_helpers import wait_status
+from .helpers import SCRIPT
 from .helpers import raw_request
 from .helpers import recorded
 
@@ -270,3 +277,46 @@ def test_a_reset_forgets_everything(server: be.BedrockServer, bedrock: Any) -> N
     # The token is forgotten too: the same request makes a new guardrail.
     again = create(bedrock, "remembered", clientRequestToken="reset-token")
     assert [item["id"] for item in bedrock.list_guardrails()["guardrails"]] == [again["guardrailId"]]
+
+
+def test_the_command_line_sets_the_pace(tmp_path: Any) -> None:
+    port_file = tmp_path / "port"
+    flags = ["--guardrail-ready-after-reads", "2", "--guardrail-ready-after-seconds", "30"]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            SCRIPT,
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            *flags,
+            "--guardrail-apply-latency",
+            "0.5",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not port_file.exists() or not port_file.read_text().strip():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+        with urllib.request.urlopen(url + "/_test/guardrails/config", timeout=10) as response:
+            settings = json.loads(response.read())
+        assert (settings["ready_after_reads"], settings["ready_after_seconds"], settings["apply_latency"]) == (
+            2,
+            30,
+            0.5,
+        )
+        bedrock = guardrail_clients(url)[0]
+        assert wait_status(bedrock, create(bedrock, "from-the-cli")["guardrailId"])[1] == ["CREATING"] * 2 + ["READY"]
+    finally:
+        stop_process(process)
+
+
+def test_guardrail_paths_are_never_sent_to_s3() -> None:
+    for path in ("/guardrails", "/guardrails/abc", "/guardrail/abc/version/DRAFT/apply", "/_test/guardrails/stats"):
+        assert is_bedrock_path(path)
+    assert not is_bedrock_path("/guard-bucket/key")
