@@ -298,13 +298,7 @@ def test_images_are_accepted_and_counted(clients: tuple[Any, Any], guarded: str)
     output = apply(clients[1], pictures, source="OUTPUT", content=[png])
     assert output["guardrailCoverage"]["images"] == {"guarded": 0, "total": 1}
     wrong = {"image": {"format": "png", "source": {"bytes": JPEG}}}
-    status, code, message = code_of(
-        clients[1].apply_guardrail,
-        guardrailIdentifier=pictures,
-        guardrailVersion="DRAFT",
-        source="INPUT",
-        content=[wrong],
-    )
+    status, code, message = apply_error(clients[1], pictures, content=[wrong])
     assert (status, code) == (400, "ValidationException") and "content.1.member.image.source.bytes" in message
 
 
@@ -329,59 +323,34 @@ def test_requests_are_checked(server: be.BedrockServer, guarded: str, body: dict
     assert f"{where}' failed to satisfy constraint" in json.loads(data)["message"]
 
 
-def test_the_version_must_exist_and_be_ready(server: be.BedrockServer, clients: tuple[Any, Any], guarded: str) -> None:
-    bedrock, runtime = clients
-    assert (
-        code_of(
-            runtime.apply_guardrail,
-            guardrailIdentifier="abcdefabcdef",
-            guardrailVersion="DRAFT",
-            source="INPUT",
-            content=[{"text": {"text": "x"}}],
-        )[0]
-        == 404
-    )
-    assert (
-        code_of(
-            runtime.apply_guardrail,
-            guardrailIdentifier=guarded,
-            guardrailVersion="9",
-            source="INPUT",
-            content=[{"text": {"text": "x"}}],
-        )[0]
-        == 404
-    )
-    control(server, "POST", "/_test/guardrails/config", {"ready_after_reads": 1})
-    version = bedrock.create_guardrail_version(guardrailIdentifier=guarded)["version"]
-    status, code, message = code_of(
+def apply_error(runtime: Any, identifier: str, version: str = "DRAFT", **kwargs: Any) -> tuple[int, str, str]:
+    """(HTTP status, error code, message) of an ApplyGuardrail call that must fail."""
+    content = kwargs.pop("content", [{"text": {"text": "x"}}])
+    return code_of(
         runtime.apply_guardrail,
-        guardrailIdentifier=guarded,
+        guardrailIdentifier=identifier,
         guardrailVersion=version,
         source="INPUT",
-        content=[{"text": {"text": "x"}}],
+        content=content,
+        **kwargs,
     )
+
+
+def test_the_version_must_exist_and_be_ready(server: be.BedrockServer, clients: tuple[Any, Any], guarded: str) -> None:
+    bedrock, runtime = clients
+    assert apply_error(runtime, "abcdefabcdef")[:2] == (404, "ResourceNotFoundException")
+    assert apply_error(runtime, guarded, "9")[:2] == (404, "ResourceNotFoundException")
+    control(server, "POST", "/_test/guardrails/config", {"ready_after_reads": 1})
+    version = bedrock.create_guardrail_version(guardrailIdentifier=guarded)["version"]
+    status, code, message = apply_error(runtime, guarded, version)
     assert (status, code) == (400, "ValidationException") and "VERSIONING" in message
     control(server, "POST", "/_test/guardrails/every-policy/ready")
-    assert (
-        apply(runtime, guarded, "hello", version=version)["assessments"][0]["appliedGuardrailDetails"][
-            "guardrailVersion"
-        ]
-        == "1"
-    )
+    answer = apply(runtime, guarded, "hello", version=version)
+    assert answer["assessments"][0]["appliedGuardrailDetails"]["guardrailVersion"] == "1"
     fresh = create(bedrock, "fresh")["guardrailId"]
-    assert (
-        "CREATING"
-        in code_of(
-            runtime.apply_guardrail,
-            guardrailIdentifier=fresh,
-            guardrailVersion="DRAFT",
-            source="INPUT",
-            content=[{"text": {"text": "x"}}],
-        )[2]
-    )
-    status, headers, dummy = raw_request(
-        server, "POST", "/guardrail//version/DRAFT/apply", b'{"source": "INPUT", "content": [{"text": {"text": "x"}}]}'
-    )
+    assert "is CREATING, not READY" in apply_error(runtime, fresh)[2]
+    body = b'{"source": "INPUT", "content": [{"text": {"text": "x"}}]}'
+    status, headers, dummy = raw_request(server, "POST", "/guardrail//version/DRAFT/apply", body)
     assert (status, headers["x-amzn-ErrorType"]) == (400, "ValidationException")
 
 
@@ -428,19 +397,9 @@ def test_calls_in_flight_latency_and_throttling(fresh_server: be.BedrockServer) 
 def test_faults_then_retries(
     server: be.BedrockServer, clients: tuple[Any, Any], guarded: str, no_backoff: None
 ) -> None:
-    control(
-        server,
-        "POST",
-        "/_test/guardrails/faults",
-        {"operation": "ApplyGuardrail", "error": "ThrottlingException", "times": 2},
-    )
-    assert code_of(
-        clients[1].apply_guardrail,
-        guardrailIdentifier=guarded,
-        guardrailVersion="DRAFT",
-        source="INPUT",
-        content=[{"text": {"text": "x"}}],
-    )[:2] == (429, "ThrottlingException")
+    fault = {"operation": "ApplyGuardrail", "error": "ThrottlingException", "times": 2}
+    control(server, "POST", "/_test/guardrails/faults", fault)
+    assert apply_error(clients[1], guarded)[:2] == (429, "ThrottlingException")
     retrying = guardrail_clients(server.url, retries={"total_max_attempts": 3, "mode": "standard"})[1]
     answer = apply(retrying, guarded, "hello")
     assert answer["ResponseMetadata"]["RetryAttempts"] == 1 and answer["action"] == "NONE"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import urllib.request
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +16,7 @@ import pytest
 
 from . import bedrock_endpoint as be
 from .batch_helpers import control
+from .batch_helpers import served_url
 from .batch_helpers import stop_process
 from .fake_bedrock.batch import is_bedrock_path
 from .guardrail_helpers import MESSAGES
@@ -298,11 +298,7 @@ def test_the_command_line_sets_the_pace(tmp_path: Any) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while not port_file.exists() or not port_file.read_text().strip():
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.05)
-        url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+        url = served_url(process, port_file)
         with urllib.request.urlopen(url + "/_test/guardrails/config", timeout=10) as response:
             settings = json.loads(response.read())
         assert (settings["ready_after_reads"], settings["ready_after_seconds"], settings["apply_latency"]) == (

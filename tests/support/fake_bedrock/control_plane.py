@@ -10,6 +10,8 @@ are matched whole: the API reference prints them anchored, botocore's copy has t
 from __future__ import annotations
 
 import base64
+import copy
+import dataclasses
 import datetime
 import json
 import re
@@ -18,6 +20,7 @@ import string
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Callable
 from typing import Container
 from typing import Mapping
 from typing import Union
@@ -58,6 +61,7 @@ def error(code: str, message: str | None = None) -> ServiceError:
     return ServiceError(status, code, message or default)
 
 
+PAGINATION_TOKEN = re.compile(r"\S*")
 _REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -108,6 +112,43 @@ def json_body(body: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise error("ValidationException", "The request body must be a JSON object.")
     return value
+
+
+def control_answer(body: bytes, handle: Callable[[dict[str, Any]], tuple[int, Any]]) -> tuple[int, Any]:
+    """(status, JSON payload) of a control route: ``handle`` gets its body as a JSON object; a ValueError it raises
+    is a 400, a ServiceError its own status, each with a message.
+    """
+    try:
+        request = json.loads(body) if body.strip() else {}
+        if not isinstance(request, dict):
+            raise ValueError("the body must be a JSON object")
+        return handle(request)
+    except ValueError as exc:
+        return 400, {"message": str(exc)}
+    except ServiceError as exc:
+        return exc.status, {"message": exc.message}
+
+
+class Settings:
+    """The knobs of a fake service (a dataclass deriving from this), changed all or nothing by a control route."""
+
+    def check(self, name: str, value: Any) -> None:
+        """Raise ValueError when ``value`` does not suit the setting ``name``."""
+        raise NotImplementedError
+
+    def update(self, changes: Any) -> None:
+        if not isinstance(changes, dict):
+            raise ValueError("the configuration must be a JSON object")
+        names = {item.name for item in dataclasses.fields(self)}  # type: ignore[arg-type]
+        for name, value in changes.items():
+            if name not in names:
+                raise ValueError(f"unknown setting {name!r}")
+            self.check(name, value)
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {item.name: copy.deepcopy(getattr(self, item.name)) for item in dataclasses.fields(self)}  # type: ignore
 
 
 @dataclass(frozen=True)
@@ -250,6 +291,17 @@ class Checks:
                 self.fail(item, prefix + name, "Member is not part of the request")
             elif item is not None:
                 self.shape(item, shape.members[name], prefix + name)
+
+    def page(self, query: dict[str, str], result: dict[str, Any]) -> None:
+        """Check a List operation's ``maxResults`` (1 to 1000) and ``nextToken`` query parameters into ``result``."""
+        if "maxResults" in query:
+            raw = query["maxResults"]
+            value: Any = int(raw) if re.fullmatch(r"-?\d{1,9}", raw) else raw
+            self.integer(value, "maxResults", 1, 1000)
+            result["maxResults"] = value
+        if "nextToken" in query:
+            self.string(query["nextToken"], "nextToken", PAGINATION_TOKEN, 1, 2048)
+            result["nextToken"] = query["nextToken"]
 
     def raise_any(self) -> None:
         if self.failures:

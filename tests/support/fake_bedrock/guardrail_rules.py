@@ -32,7 +32,6 @@ GUARDRAIL_IDENTIFIER = re.compile(
 GUARDRAIL_VERSION = re.compile(r"(([1-9][0-9]{0,7})|(DRAFT))")
 NUMERICAL_VERSION = re.compile(r"[1-9][0-9]{0,7}")
 TOKEN = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?")
-PAGINATION_TOKEN = re.compile(r"\S*")
 KMS_KEY_ID = re.compile(
     r"(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))"
     r"|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)"
@@ -268,13 +267,6 @@ def check_list(query: dict[str, str]) -> dict[str, Any]:
     if "guardrailIdentifier" in query:
         checks.string(query["guardrailIdentifier"], "guardrailIdentifier", GUARDRAIL_IDENTIFIER, 0, 2048)
         result["guardrailIdentifier"] = query["guardrailIdentifier"]
-    if "maxResults" in query:
-        raw = query["maxResults"]
-        value: Any = int(raw) if re.fullmatch(r"-?\d{1,9}", raw) else raw
-        checks.integer(value, "maxResults", 1, 1000)
-        result["maxResults"] = value
-    if "nextToken" in query:
-        checks.string(query["nextToken"], "nextToken", PAGINATION_TOKEN, 1, 2048)
-        result["nextToken"] = query["nextToken"]
+    checks.page(query, result)
     checks.raise_any()
     return result

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import Settings
 from .control_plane import decode_token
 from .control_plane import encode_token
 from .control_plane import error
@@ -44,7 +45,7 @@ _NOT_CONFIG = ("tags", "clientRequestToken", "guardrailIdentifier")
 
 
 @dataclass
-class GuardrailConfig:
+class GuardrailConfig(Settings):
     """Knobs of the fake guardrail service; ``POST /_test/guardrails/config`` changes them at run time."""
 
     # When a transition ends: after this many GetGuardrail reads showed it, or these seconds (null: never so).
@@ -62,29 +63,19 @@ class GuardrailConfig:
     account: str = "123456789012"
     region: str = "us-east-1"
 
-    def update(self, changes: Any) -> None:
-        if not isinstance(changes, dict):
-            raise ValueError("the configuration must be a JSON object")
-        for name, value in changes.items():
-            if name not in self.__dataclass_fields__:
-                raise ValueError(f"unknown setting {name!r}")
-            if name in ("account", "region"):
-                if not isinstance(value, str) or not value:
-                    raise ValueError(f"{name} must be a string")
-                continue
-            nullable = name in ("ready_after_reads", "ready_after_seconds", "apply_max_in_flight")
-            whole = name not in ("ready_after_seconds", "apply_latency")
-            low = 1 if name in ("page_size", "max_page_size") else 0
-            if value is None and nullable:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value < low:
-                kind = "an integer" if whole else "a number"
-                raise ValueError(f"{name} must be {kind} of at least {low}" + (" or null" if nullable else ""))
-        for name, value in changes.items():
-            setattr(self, name, value)
-
-    def snapshot(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+    def check(self, name: str, value: Any) -> None:
+        if name in ("account", "region"):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a string")
+            return
+        nullable = name in ("ready_after_reads", "ready_after_seconds", "apply_max_in_flight")
+        whole = name not in ("ready_after_seconds", "apply_latency")
+        low = 1 if name in ("page_size", "max_page_size") else 0
+        if value is None and nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value < low:
+            kind = "an integer" if whole else "a number"
+            raise ValueError(f"{name} must be {kind} of at least {low}" + (" or null" if nullable else ""))
 
 
 @dataclass

@@ -28,7 +28,6 @@ every guardrail, token, tag and fault; the configuration back to the server's; t
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from typing import Callable
@@ -38,6 +37,7 @@ from urllib.parse import unquote
 from . import tagging
 from .control_plane import ERRORS
 from .control_plane import ServiceError
+from .control_plane import control_answer
 from .control_plane import json_body
 from .control_plane import request_region
 from .core import InvokeStats
@@ -118,15 +118,7 @@ class GuardrailService:
 
     def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
         """(status, JSON payload) of a ``/_test/guardrails`` control route."""
-        try:
-            request = json.loads(body) if body.strip() else {}
-            if not isinstance(request, dict):
-                raise ValueError("the body must be a JSON object")
-            return self._control(method, path, request)
-        except ValueError as exc:
-            return 400, {"message": str(exc)}
-        except ServiceError as exc:
-            return exc.status, {"message": exc.message}
+        return control_answer(body, lambda request: self._control(method, path, request))
 
     def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
         store = self.store
