@@ -8,7 +8,9 @@ DELETING on the whole guardrail) that ends (READY, FAILED, or gone) once GetGuar
 leaves that way out, and with both null the transition lasts until ``POST /_test/guardrails/{id}/ready``. Only
 GetGuardrail reads count (of the version in transition; of any version while the guardrail is DELETING). While the
 DRAFT is CREATING or UPDATING, or a version is VERSIONING, UpdateGuardrail and CreateGuardrailVersion are refused
-(ConflictException); CreateGuardrailVersion also needs a READY DRAFT. A deleted version goes at once.
+(ConflictException); CreateGuardrailVersion also needs a READY DRAFT. A version copies the DRAFT's configuration
+(its description is the request's, or else the DRAFT's); numbers go 1, 2, ... and are never used again; a deleted
+version goes at once.
 
 Failures. An update ends FAILED (with statusReasons and failureRecommendations; its configuration is kept) when the
 guardrail's name starts with ``fail-update-``, when the update's description contains ``[fail-update]``, or after
@@ -304,7 +306,9 @@ class GuardrailStore:
             return result
 
     def for_apply(self, identifier: str, number: str) -> tuple[Guardrail, Version]:
-        """A READY version to evaluate content against (copied, so the caller needs no lock), or the error."""
+        """A READY version to evaluate content against, or the error. Shallow copies are enough for a caller without
+        the lock: a configuration is replaced whole by an update, never changed in place.
+        """
         with self.lock:
             self._settle()
             guardrail = self._find(identifier)
@@ -316,7 +320,7 @@ class GuardrailStore:
                     f"The guardrail {guardrail.guardrail_id} version {number} is {status}, not READY, so it cannot be "
                     "applied.",
                 )
-            return copy.deepcopy(guardrail), copy.deepcopy(version)
+            return copy.copy(guardrail), copy.copy(version)
 
     def take_fault(self, operation: str) -> str | None:
         with self.lock:

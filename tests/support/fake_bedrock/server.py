@@ -67,6 +67,8 @@ class BedrockHandler(BaseHTTPRequestHandler):
     server_version = "FakeBedrockRuntime/1.0"
     # Drop idle keep-alive connections so handler threads do not pile up.
     timeout = 120
+    # TCP_NODELAY: the body, written after the headers, must not wait for the client's delayed ACK (40 ms a call).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._dispatch()
