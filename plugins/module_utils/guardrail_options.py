@@ -28,7 +28,8 @@ from typing import Optional
 from typing import Pattern
 from typing import Tuple
 
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.tagging import tags_options
 
 # Enumerations as botocore's bedrock service model spells them (a unit test compares them with the model).
 CONTENT_FILTER_TYPES = ("SEXUAL", "VIOLENCE", "HATE", "INSULTS", "MISCONDUCT", "PROMPT_ATTACK")
@@ -432,8 +433,9 @@ def policy_options() -> Dict[str, Dict[str, Any]]:
 
 
 def argument_spec() -> Dict[str, Dict[str, Any]]:
-    """amazon.ai.bedrock_guardrail's argument spec (tags and purge_tags are added by the module)."""
+    """amazon.ai.bedrock_guardrail's argument spec."""
     return dict(
+        **tags_options(),
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         description=dict(type="str"),
@@ -456,3 +458,9 @@ def info_argument_spec() -> Dict[str, Dict[str, Any]]:
         guardrail_identifier=dict(type="str"),
         version=dict(type="str"),
     )
+
+
+def task_subject(params: Mapping) -> Optional[str]:
+    """What an invalid task's message names: the guardrail, when the task names one."""
+    name = params.get("name") or params.get("guardrail_identifier")
+    return f"guardrail {name!r}" if isinstance(name, str) and name else None
