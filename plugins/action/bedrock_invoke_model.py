@@ -23,9 +23,9 @@ from typing import Tuple
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import HEADER_OPTIONS
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import check_header_value
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_header_value
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import HEADER_OPTIONS
 
 # The groups whose defaults apply to every amazon.aws module, as Ansible names them once resolved.
 AWS_GROUPS = ("group/ansible.builtin.aws", "group/amazon.aws.aws", "group/community.aws.aws")

@@ -34,8 +34,8 @@ from typing import Tuple
 
 MODULE = "ansible_collections.amazon.ai.plugins.modules.bedrock_invoke_model"
 MANY_MODULE = "ansible_collections.amazon.ai.plugins.modules.bedrock_invoke_models"
-BEDROCK = "ansible_collections.amazon.ai.plugins.module_utils.bedrock"
-BEDROCK_MANY = "ansible_collections.amazon.ai.plugins.module_utils.bedrock_many"
+BEDROCK = "ansible_collections.amazon.ai.plugins.module_utils.invoke_model"
+BEDROCK_MANY = "ansible_collections.amazon.ai.plugins.module_utils.invoke_models"
 AI_MODULES = "ansible_collections.amazon.ai.plugins.module_utils.modules"
 
 SET_UP = "module set-up (argument spec, AnsibleAWSModule)"
