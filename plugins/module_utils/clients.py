@@ -57,9 +57,8 @@ CLIENT_CONFIG = {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
 
 
 def _error_code(error: BaseException) -> Any:
-    # Any error, not only a ClientError: what AWSRetry.found() and the tables above compare (amazon.aws's
-    # is_boto3_error_code() answers for one ClientError in an except clause, and its module imports boto3, which
-    # this file, imported on the controller by the action plugins through the family files, must not).
+    # Read here rather than with amazon.aws's is_boto3_error_code(): AWSRetry.found() needs the code itself, and
+    # amazon.aws's botocore.py imports boto3, which the controller would then load with the family files.
     response = getattr(error, "response", None)
     return response.get("Error", {}).get("Code") if isinstance(response, Mapping) else None
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Iterable

@@ -8,17 +8,12 @@
 from __future__ import annotations
 
 import io
-import threading
-import time
 
 import boto3
 import botocore.exceptions
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import clients
 from ansible_collections.amazon.ai.plugins.module_utils import invoke_models
