@@ -39,22 +39,36 @@ from .control_plane import ERRORS
 from .control_plane import ServiceError
 from .control_plane import error
 from .control_plane import json_body
+from .control_plane import request_region
 from .core import Reply
 from .core import Request
 from .core import Route
 from .core import error_reply
 from .core import json_bytes
+from .inference_profiles import resolve_invocation
 from .s3_proxy import S3Upstream
 from .tagging import TagStore
 
 _JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
 _CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
-_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
+
+# Where the paths of each of the fake's own APIs start, so that an unsigned request for them is not taken for S3
+# (an S3 bucket name is lower case, 3 to 63 letters, digits, dots and hyphens). One line per API.
+BEDROCK_PATHS = (
+    "/_test/",
+    "/model/",
+    "/model-invocation-job",
+    *tagging.PATHS,
+    "/inference-profiles",
+    "/foundation-models",
+    "/foundation-model-availability/",
+    "/logging/modelinvocations",
+)
 
 
 def is_bedrock_path(path: str) -> bool:
     """Whether an unsigned request's path is one of this fake's own (so it is not for S3)."""
-    return path.startswith(("/_test/", "/model/", "/model-invocation-job")) or path in tagging.PATHS
+    return path.startswith(BEDROCK_PATHS)
 
 
 class BatchService:
@@ -74,8 +88,10 @@ class BatchService:
             if operation == "CreateModelInvocationJob":
                 body = json_body(request.body)
                 check_create(body)
-                match = _REGION.search(request.headers.get("Authorization") or "")
-                job, created = self.store.create(body, match.group(1) if match else None)
+                # The catalogue's refusals (a profile-only model by its id, ...); an application profile's model.
+                answer_as = resolve_invocation(request, body["modelId"])
+                region = request_region(request.headers, self.store.config.region)
+                job, created = self.store.create(body, region, answer_as)
                 if created and (fault == "drop" or "dropped" in job.scenarios):
                     # The job exists, but the client never hears so: it sees the connection close.
                     return Reply(200, b"", wire=b"")

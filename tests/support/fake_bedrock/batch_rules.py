@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import PAGINATION_TOKEN
 from .control_plane import Checks
 from .control_plane import error
 from .tagging import check_tag_list
@@ -55,7 +56,6 @@ VPC_ITEM = re.compile(r"[-0-9a-zA-Z]+")
 JOB_IDENTIFIER = re.compile(
     r"((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})"
 )
-PAGINATION_TOKEN = re.compile(r"\S*")
 
 
 @dataclass
@@ -176,8 +176,7 @@ def check_create(request: Any) -> None:
         "tags",
         "modelInvocationType",
     }
-    for name in sorted(set(request) - known):
-        checks.fail(request[name], name, "Member is not part of the CreateModelInvocationJob request")
+    checks.unknown(request, known, "CreateModelInvocationJob")
     checks.raise_any()
 
 
@@ -211,18 +210,14 @@ def check_list(query: dict[str, str]) -> dict[str, Any]:
         "sortBy",
         "sortOrder",
     }
-    for name in sorted(set(query) - known):
-        checks.fail(query[name], name, "Member is not part of the ListModelInvocationJobs request")
+    checks.unknown(query, known, "ListModelInvocationJobs")
     result: dict[str, Any] = {}
     if "statusEquals" in query:
         checks.enum(query["statusEquals"], "statusEquals", STATUSES)
     if "nameContains" in query:
         checks.string(query["nameContains"], "nameContains", JOB_NAME, 1, 63)
     if "maxResults" in query:
-        raw = query["maxResults"]
-        value: Any = int(raw) if re.fullmatch(r"-?\d{1,9}", raw) else raw
-        checks.integer(value, "maxResults", 1, 1000)
-        result["maxResults"] = value
+        result["maxResults"] = checks.query_integer(query["maxResults"], "maxResults", 1, 1000)
     if "nextToken" in query:
         checks.string(query["nextToken"], "nextToken", PAGINATION_TOKEN, 1, 2048)
     if "sortBy" in query:

@@ -9,12 +9,53 @@ are matched whole: the API reference prints them anchored, botocore's copy has t
 
 from __future__ import annotations
 
+import base64
+import datetime
 import json
 import re
+from email.message import Message
 from typing import Any
 
 from .core import Reply
 from .core import error_reply
+
+# The account every resource of the fake belongs to, and the region of a request whose signature names none.
+ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
+PAGINATION_TOKEN = re.compile(r"\S*")
+# A project (projectIdentifier of the listing and reading operations): the fake knows only "default".
+PROJECT = re.compile(r"([a-zA-Z0-9_-]+|arn:aws(-[^:]+)?:bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+)")
+
+
+def request_region(headers: Message, default: str = DEFAULT_REGION) -> str:
+    """The region a request was signed for (its SigV4 credential scope), as the service reads it, else ``default``."""
+    match = _REGION.search(headers.get("Authorization") or "")
+    return match.group(1) if match else default
+
+
+def iso(moment: datetime.datetime) -> str:
+    """A time as the control plane writes it: ISO 8601, milliseconds, UTC."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def now() -> datetime.datetime:
+    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
+    moment = datetime.datetime.now(datetime.timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def encode_token(after: Any) -> str:
+    """An opaque nextToken that resumes a listing after ``after`` (JSON), as the service's tokens are opaque."""
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode("ascii")).decode("ascii")
+
+
+def decode_token(token: str) -> Any:
+    """What encode_token() was given, or a ValidationException for a token this fake did not make."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode("ascii")))["after"]
+    except (ValueError, KeyError, TypeError):
+        raise error("ValidationException", "The nextToken is not valid.") from None
 
 
 class ServiceError(Exception):
@@ -100,8 +141,31 @@ class Checks:
         elif value > high:
             self.fail(value, where, f"Member must have value less than or equal to {high}")
 
+    def query_integer(self, raw: str, where: str, low: int, high: int) -> Any:
+        """A query string parameter that must be an integer from low to high: as sent, an int if it is one."""
+        value: Any = int(raw) if re.fullmatch(r"-?\d{1,9}", raw) else raw
+        self.integer(value, where, low, high)
+        return value
+
+    def unknown(self, request: dict[str, Any], known: set[str], operation: str) -> None:
+        """Record every member (or query parameter) of the request that the operation does not have."""
+        for name in sorted(set(request) - known):
+            self.fail(request[name], name, f"Member is not part of the {operation} request")
+
     def raise_any(self) -> None:
         if self.failures:
             count = len(self.failures)
             noun = "validation error" if count == 1 else "validation errors"
             raise error("ValidationException", f"{count} {noun} detected: " + "; ".join(self.failures))
+
+
+def check_project(query: dict[str, str]) -> None:
+    """Check a request's projectIdentifier: the fake has no project but the account's own, ``default``."""
+    if "projectIdentifier" not in query:
+        return
+    project = query["projectIdentifier"]
+    checks = Checks()
+    checks.string(project, "projectIdentifier", PROJECT, 1, 2048)
+    checks.raise_any()
+    if project != "default":
+        raise error("ValidationException", f"The project {project} doesn't exist or is archived.")
