@@ -3,7 +3,9 @@
 
 API routes (rest-json, errors as ``x-amzn-ErrorType`` plus ``{"message"}``):
 ``POST /model-invocation-job``, ``GET /model-invocation-job/{id or ARN}``, ``GET /model-invocation-jobs``,
-``POST /model-invocation-job/{id or ARN}/stop``; tagging.py tags the jobs. Requests signed for ``s3`` go to the S3 upstream (``--s3-upstream URL``, moto's server).
+``POST /model-invocation-job/{id or ARN}/stop``; tagging.py tags the jobs. Requests signed for ``s3`` go to the S3
+upstream (``--s3-upstream URL``, moto's server). A job's ``modelId`` passes catalogue.py's refusals (a profile-only
+model by its id is refused as InvokeModel refuses it); an application inference profile's ARN runs as its model.
 
 Control routes (never signed, JSON), also used by the benchmark:
 ``GET|POST /_test/batch/config`` (read or change BatchConfig: step_seconds, min_records, ...),
