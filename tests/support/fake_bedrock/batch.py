@@ -24,7 +24,6 @@ batch_jobs.py says what each does.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from typing import Callable
@@ -39,6 +38,7 @@ from .batch_rules import check_identifier
 from .batch_rules import check_list
 from .control_plane import ERRORS
 from .control_plane import ServiceError
+from .control_plane import control_answer
 from .control_plane import error
 from .control_plane import json_body
 from .control_plane import request_region
@@ -65,6 +65,7 @@ BEDROCK_PATHS = (
     "/foundation-models",
     "/foundation-model-availability/",
     "/logging/modelinvocations",
+    "/guardrail",
 )
 
 
@@ -116,15 +117,7 @@ class BatchService:
 
     def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
         """(status, JSON payload) of a ``/_test/batch`` control route."""
-        try:
-            request = json.loads(body) if body.strip() else {}
-            if not isinstance(request, dict):
-                raise ValueError("the body must be a JSON object")
-            return self._control(method, path, request)
-        except ValueError as exc:
-            return 400, {"message": str(exc)}
-        except ServiceError as exc:
-            return exc.status, {"message": exc.message}
+        return control_answer(body, lambda request: self._control(method, path, request))
 
     def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
         store = self.store

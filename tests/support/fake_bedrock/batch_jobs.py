@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import secrets
-import string
 import threading
 import time
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from .control_plane import decode_token
 from .control_plane import encode_token
 from .control_plane import error
 from .control_plane import iso
+from .control_plane import new_id
 from .control_plane import now
 from .models import family_model_id
 from .models import family_reply
@@ -51,7 +50,6 @@ EXPIRED_MESSAGE = (
 )
 FAILED_MESSAGE = "An internal error occurred while running the batch inference job. Submit a new job request."
 PARTIAL_MESSAGE = "Not all of your records could be processed in time."
-_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass
@@ -173,9 +171,7 @@ class JobStore:
                     f"You have reached the quota of {self.config.max_active_jobs} in-progress and submitted batch "
                     f"inference jobs for {request['modelId']}.",
                 )
-            job_id = ""
-            while not job_id or job_id in self.jobs:
-                job_id = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(12))
+            job_id = new_id(self.jobs)
             arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
             job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), now())
