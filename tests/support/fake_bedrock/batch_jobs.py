@@ -139,7 +139,6 @@ class JobStore:
         self.config = copy.deepcopy(self.defaults)
         self.cond = threading.Condition()
         self.jobs: dict[str, Job] = {}
-        self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
     # --- the API -----------------------------------------------------------------------------------------------
@@ -220,16 +219,7 @@ class JobStore:
                 result["nextToken"] = encode_token(page[-1].seq)
             return result
 
-    def take_fault(self, operation: str) -> str | None:
-        with self.cond:
-            queue = self.faults.get(operation)
-            return queue.pop(0) if queue else None
-
     # --- test controls -----------------------------------------------------------------------------------------
-
-    def add_fault(self, operation: str, code: str, times: int) -> None:
-        with self.cond:
-            self.faults.setdefault(operation, []).extend([code] * times)
 
     def advance(self, identifier: str, steps: int = 1) -> None:
         with self.cond:
@@ -269,7 +259,6 @@ class JobStore:
                 job.abandoned = job.rush = job.stop_requested = True
             self.jobs.clear()
             self.tags.forget_where(lambda arn: ":model-invocation-job/" in arn)
-            self.faults.clear()
             self.config = copy.deepcopy(self.defaults)
             self.cond.notify_all()
 

@@ -31,6 +31,7 @@ from typing import Union
 
 from .core import Reply
 from .core import error_reply
+from .core import json_bytes
 
 # The account every resource of the fake belongs to, and the region of a request whose signature names none.
 ACCOUNT = "123456789012"
@@ -123,19 +124,20 @@ def json_body(body: bytes) -> dict[str, Any]:
     return value
 
 
-def control_answer(body: bytes, handle: Callable[[dict[str, Any]], tuple[int, Any]]) -> tuple[int, Any]:
-    """(status, JSON payload) of a control route: ``handle`` gets its body as a JSON object; a ValueError it raises
-    is a 400, a ServiceError its own status, each with a message.
+def control_answer(body: bytes, handle: Callable[[dict[str, Any]], tuple[int, Any]]) -> Reply:
+    """The answer of a control route: ``handle`` gets its body as a JSON object and gives (status, JSON payload); a
+    ValueError it raises is a 400, a ServiceError its own status, each with a message.
     """
     try:
         request = json.loads(body) if body.strip() else {}
         if not isinstance(request, dict):
             raise ValueError("the body must be a JSON object")
-        return handle(request)
+        status, payload = handle(request)
     except ValueError as exc:
-        return 400, {"message": str(exc)}
+        status, payload = 400, {"message": str(exc)}
     except ServiceError as exc:
-        return exc.status, {"message": exc.message}
+        status, payload = exc.status, {"message": exc.message}
+    return Reply(status, json_bytes(payload))
 
 
 class Settings:

@@ -159,7 +159,7 @@ class Guardrail:
 
 
 class GuardrailStore:
-    """Every guardrail of one fake server, by id, with the idempotency tokens, faults and test controls."""
+    """Every guardrail of one fake server, by id, with the idempotency tokens and test controls."""
 
     def __init__(self, config: GuardrailConfig, tags: TagStore) -> None:
         self.defaults = copy.deepcopy(config)
@@ -169,7 +169,6 @@ class GuardrailStore:
         self.guardrails: dict[str, Guardrail] = {}
         self.create_tokens: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.version_tokens: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
-        self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
     # --- the API (each call takes the lock) --------------------------------------------------------------------
@@ -321,16 +320,7 @@ class GuardrailStore:
                 )
             return copy.copy(guardrail), copy.copy(version)
 
-    def take_fault(self, operation: str) -> str | None:
-        with self.lock:
-            queue = self.faults.get(operation)
-            return queue.pop(0) if queue else None
-
     # --- test controls -----------------------------------------------------------------------------------------
-
-    def add_fault(self, operation: str, code: str, times: int) -> None:
-        with self.lock:
-            self.faults.setdefault(operation, []).extend([code] * times)
 
     def finish(self, identifier: str) -> None:
         """End every transition of a guardrail now."""
@@ -367,7 +357,6 @@ class GuardrailStore:
             self.guardrails.clear()
             self.create_tokens.clear()
             self.version_tokens.clear()
-            self.faults.clear()
             self.tags.forget_where(lambda arn: ":guardrail/" in arn)
             self.config.__dict__.update(copy.deepcopy(self.defaults).__dict__)
 

@@ -204,12 +204,12 @@ class BedrockHandler(BaseHTTPRequestHandler):
             self._send(error_reply(404, "UnknownOperationException", f"No operation matches {self.command} {path}"))
             return
         refusal = self._refusal(body, route.operation)
-        if refusal is not None:
+        if refusal is not None and refusal is not operation_faults.DROPPED:
             self._send(refusal)
             return
-        self._send(
-            self._answer(route, Request(self.command, path, parts.query, self.headers, body, match, self.server))
-        )
+        reply = self._answer(route, Request(self.command, path, parts.query, self.headers, body, match, self.server))
+        # A dropped call has done its work; its client sees the connection close instead of the answer.
+        self._send(refusal or reply)
 
     def _refusal(self, body: bytes, operation: str) -> Reply | None:
         """The answer to a request refused before its operation runs: a bad signature, or a fault a test queued."""
