@@ -64,7 +64,7 @@ def client_error(call: Any, **kwargs: Any) -> dict[str, Any]:
     [
         (profile_rules.NAME, "InferenceProfileName"),
         (profile_rules.DESCRIPTION, "InferenceProfileDescription"),
-        (profile_rules.TOKEN, "IdempotencyToken"),
+        (control_plane.IDEMPOTENCY_TOKEN, "IdempotencyToken"),
         (profile_rules.SOURCE_ARN, "InferenceProfileModelSourceArn"),
         (profile_rules.IDENTIFIER, "InferenceProfileIdentifier"),
         (control_plane.PAGINATION_TOKEN, "PaginationToken"),

@@ -362,11 +362,21 @@ def test_the_reset_forgets_profiles_tags_and_settings(server: be.BedrockServer, 
 
 
 @pytest.mark.parametrize(
-    "body", [b"{", b"[]", b'{"default_page_size": 0}', b'{"default_page_size": true}', b'{"other": 1}']
+    "body, complaint",
+    [
+        (b"{", "JSON object"),
+        (b"[]", "JSON object"),
+        (b'{"default_page_size": 0}', "default_page_size"),
+        (b'{"default_page_size": 1001}', "default_page_size"),
+        (b'{"default_page_size": true}', "default_page_size"),
+        (b'{"other": 1}', "default_page_size"),
+    ],
 )
-def test_the_config_route_refuses_bad_settings(server: be.BedrockServer, body: bytes) -> None:
+def test_the_config_route_refuses_bad_settings(server: be.BedrockServer, body: bytes, complaint: str) -> None:
+    before = control(server, "GET", "/_test/inference-profiles/config")
     status, dummy, data = raw_request(server, "POST", "/_test/inference-profiles/config", body)
-    assert status == 400 and "default_page_size" in json.loads(data)["message"]
+    assert status == 400 and complaint in json.loads(data)["message"]
+    assert control(server, "GET", "/_test/inference-profiles/config") == before
 
 
 JSON = st.recursive(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import ACCOUNT
+from .control_plane import DEFAULT_REGION
 from .control_plane import Checks
 from .control_plane import Settings
 from .control_plane import error
@@ -71,8 +73,8 @@ class BatchConfig(Settings):
     max_active_jobs: int = 20
     # ListModelInvocationJobs' page size when the request sets no maxResults.
     default_page_size: int = 10
-    account: str = "123456789012"
-    region: str = "us-east-1"
+    account: str = ACCOUNT
+    region: str = DEFAULT_REGION
 
     def check(self, name: str, value: Any) -> None:
         if name == "step_seconds":

@@ -38,6 +38,8 @@ ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 _REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 PAGINATION_TOKEN = re.compile(r"\S*")
+# The service model's IdempotencyToken: the clientRequestToken of a guardrail's or an inference profile's create.
+IDEMPOTENCY_TOKEN = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 # A project (projectIdentifier of the listing and reading operations): the fake knows only "default".
 PROJECT = re.compile(r"([a-zA-Z0-9_-]+|arn:aws(-[^:]+)?:bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+)")
@@ -130,6 +132,9 @@ def control_answer(body: bytes, handle: Callable[[dict[str, Any]], tuple[int, An
     """
     try:
         request = json.loads(body) if body.strip() else {}
+    except ValueError:
+        request = None
+    try:
         if not isinstance(request, dict):
             raise ValueError("the body must be a JSON object")
         status, payload = handle(request)
@@ -153,7 +158,7 @@ class Settings:
         names = {item.name for item in dataclasses.fields(self)}  # type: ignore[arg-type]
         for name, value in changes.items():
             if name not in names:
-                raise ValueError(f"unknown setting {name!r}")
+                raise ValueError(f"unknown setting {name!r} (one of {', '.join(sorted(names))})")
             self.check(name, value)
         for name, value in changes.items():
             setattr(self, name, value)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import ACCOUNT
+from .control_plane import DEFAULT_REGION
 from .control_plane import Settings
 from .control_plane import decode_token
 from .control_plane import encode_token
@@ -62,8 +64,8 @@ class GuardrailConfig(Settings):
     # "Guardrails per account" and "versions per guardrail" quotas.
     max_guardrails: int = 100
     max_versions: int = 20
-    account: str = "123456789012"
-    region: str = "us-east-1"
+    account: str = ACCOUNT
+    region: str = DEFAULT_REGION
 
     def check(self, name: str, value: Any) -> None:
         if name in ("account", "region"):
