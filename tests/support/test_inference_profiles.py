@@ -13,6 +13,7 @@ from typing import Any
 import botocore.exceptions
 import pytest
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from . import bedrock_endpoint as be
@@ -387,6 +388,7 @@ JSON = st.recursive(
 MEMBERS = st.sampled_from(["inferenceProfileName", "description", "clientRequestToken", "modelSource", "tags"])
 
 
+@settings(deadline=None)
 @given(st.dictionaries(MEMBERS | st.text(max_size=10), JSON | st.just({"copyFrom": US_HAIKU_ARN}), max_size=6) | JSON)
 def test_any_create_body_is_accepted_or_refused_as_the_service_does(body: Any) -> None:
     try:
@@ -397,6 +399,7 @@ def test_any_create_body_is_accepted_or_refused_as_the_service_does(body: Any) -
         assert isinstance(body, dict) and profile_rules.NAME.fullmatch(body["inferenceProfileName"])
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["maxResults", "nextToken", "type", "projectIdentifier", "x"]), st.text()))
 def test_any_list_query_is_accepted_or_refused_as_the_service_does(query: dict[str, str]) -> None:
     try:
