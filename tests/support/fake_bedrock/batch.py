@@ -116,18 +116,14 @@ class BatchService:
 
     # --- test controls -----------------------------------------------------------------------------------------
 
-    def control(self, method: str, path: str, body: bytes) -> Reply:
-        """The answer of a ``/_test/batch`` control route."""
-        return control_answer(body, lambda request: self._control(method, path, request))
-
-    def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+    def control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/batch`` control route, given its body."""
         store = self.store
         if path == "/_test/batch/config":
-            if method == "POST":
-                with store.cond:
-                    store.config.update(request)
-                    store.cond.notify_all()
-            return 200, store.config.snapshot()
+            with store.cond:
+                # Jobs waiting out a status look at the (maybe new) step_seconds again.
+                store.cond.notify_all()
+                return 200, store.config.configure(method, request)
         if path == "/_test/batch/jobs" and method == "GET":
             return 200, store.snapshot()
         if path == "/_test/batch" and method == "DELETE":
@@ -167,7 +163,7 @@ def _api(operation: str) -> Callable[[Request], Reply]:
 
 
 def _control_route(request: Request) -> Reply:
-    return _service(request).control(request.method, request.path, request.body)
+    return control_answer(request.body, lambda body: _service(request).control(request.method, request.path, body))
 
 
 _OPERATIONS = {

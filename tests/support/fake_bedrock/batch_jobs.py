@@ -143,7 +143,7 @@ class JobStore:
 
     # --- the API -----------------------------------------------------------------------------------------------
 
-    def create(self, request: dict[str, Any], region: str | None, answer_as: str | None = None) -> tuple[Job, bool]:
+    def create(self, request: dict[str, Any], region: str, answer_as: str | None = None) -> tuple[Job, bool]:
         """The job a (checked) create request names, and whether this request created it; its records are answered
         as ``answer_as`` (the model an application inference profile copies) or its modelId."""
         with self.cond:
@@ -171,7 +171,7 @@ class JobStore:
                     f"inference jobs for {request['modelId']}.",
                 )
             job_id = new_id(self.jobs)
-            arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
+            arn = f"arn:aws:bedrock:{region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
             job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), now())
             job.answer_as = answer_as or request["modelId"]

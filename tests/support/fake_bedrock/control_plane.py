@@ -163,6 +163,12 @@ class Settings:
         for name, value in changes.items():
             setattr(self, name, value)
 
+    def configure(self, method: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """The payload of a config control route: a POST's changes made (all or nothing), then every setting."""
+        if method == "POST":
+            self.update(changes)
+        return self.snapshot()
+
     def snapshot(self) -> dict[str, Any]:
         return {item.name: copy.deepcopy(getattr(self, item.name)) for item in dataclasses.fields(self)}  # type: ignore
 

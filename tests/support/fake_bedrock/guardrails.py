@@ -108,17 +108,12 @@ class GuardrailService:
 
     # --- test controls -----------------------------------------------------------------------------------------
 
-    def control(self, method: str, path: str, body: bytes) -> Reply:
-        """The answer of a ``/_test/guardrails`` control route."""
-        return control_answer(body, lambda request: self._control(method, path, request))
-
-    def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+    def control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/guardrails`` control route, given its body."""
         store = self.store
         if path == "/_test/guardrails/config":
-            if method == "POST":
-                with store.lock:
-                    store.config.update(request)
-            return 200, store.config.snapshot()
+            with store.lock:
+                return 200, store.config.configure(method, request)
         if path == "/_test/guardrails" and method == "GET":
             return 200, store.snapshot()
         if path == "/_test/guardrails" and method == "DELETE":
@@ -162,7 +157,9 @@ def _api(operation: str) -> Callable[[Request], Reply]:
 
 
 def _control_route(request: Request) -> Reply:
-    return service(request.server).control(request.method, request.path, request.body)
+    return control_answer(
+        request.body, lambda body: service(request.server).control(request.method, request.path, body)
+    )
 
 
 _GUARDRAIL = r"^/guardrails/(?P<guardrail>[^/]+)$"

@@ -289,9 +289,7 @@ def _answer(operation: str, request: Request) -> Reply:
 def _configure(request: Request, changes: dict[str, Any]) -> tuple[int, Any]:
     store = profile_store(request.server)
     with store.lock:
-        if request.method == "POST":
-            store.config.update(changes)
-        return 200, store.config.snapshot()
+        return 200, store.config.configure(request.method, changes)
 
 
 def _config(request: Request) -> Reply:
