@@ -15,9 +15,10 @@ Control routes (never signed, JSON), also used by the benchmark:
 ``{"status": "Completed|PartiallyCompleted|Failed|Expired|Stopped"}`` optional,
 ``POST /_test/batch/jobs/{name, id or ARN}/wait`` (body ``{"timeout": seconds}``: until the job is final),
 ``DELETE /_test/batch`` (forget every job, tag and fault of the batch operations; the configuration back to the
-server's defaults; the server's ``DELETE /_test/requests`` does that too). Faults go through ``POST /_test/faults``
-(operation_faults.py), as for every operation: ``{"operation": "CreateModelInvocationJob", "error":
-"ThrottlingException" or "drop", "times": N}``, "drop" creating the job and hanging up. An ARN in a control path is percent-encoded (it holds a ``/``).
+server's defaults; the server's ``DELETE /_test/requests`` does that too). An ARN in a control path is
+percent-encoded (it holds a ``/``). Faults go through ``POST /_test/faults`` (operation_faults.py), as for every
+operation: ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or "drop", "times": N}``,
+"drop" creating the job and hanging up.
 The leading words of a job's name pick a scenario (``hold-``, ``expire-``, ``fail-``, ``partial-``, ``dropped-``):
 batch_jobs.py says what each does.
 """

@@ -17,14 +17,13 @@ apply_latency, apply_max_in_flight, page_size, max_page_size, max_guardrails, ma
 server flags ``--guardrail-ready-after-reads``, ``--guardrail-ready-after-seconds`` and ``--guardrail-apply-latency``
 set their values at start), ``GET /_test/guardrails`` (every guardrail with each version's status history),
 ``GET /_test/guardrails/stats`` (ApplyGuardrail calls in flight, their peak, in all, and refused above
-apply_max_in_flight),
-``POST /_test/guardrails/{name, id or ARN}/ready`` (end its transitions now), ``POST /_test/guardrails/{name, id or
-ARN}/fail`` (body ``{"operation": "UpdateGuardrail" or "CreateGuardrailVersion", "reasons": [...],
-"recommendations": [...]}``, all optional: the next such call ends FAILED), ``DELETE /_test/guardrails`` (forget
-every guardrail, token, tag and fault of the seven operations; the configuration back to the server's; the
-server's ``DELETE /_test/requests`` does it too). An ARN in a control path is percent-encoded. Faults go through
-``POST /_test/faults`` (operation_faults.py), as for every operation: ``{"operation": "ApplyGuardrail", "error":
-"ThrottlingException", "times": N}`` fails the next N calls of that operation so.
+apply_max_in_flight), ``POST /_test/guardrails/{name, id or ARN}/ready`` (end its transitions now),
+``POST /_test/guardrails/{name, id or ARN}/fail`` (body ``{"operation": "UpdateGuardrail" or
+"CreateGuardrailVersion", "reasons": [...], "recommendations": [...]}``, all optional: the next such call ends
+FAILED), ``DELETE /_test/guardrails`` (forget every guardrail, token, tag and fault of the seven operations; the
+configuration back to the server's; the server's ``DELETE /_test/requests`` does it too). An ARN in a control path
+is percent-encoded. Faults go through ``POST /_test/faults`` (operation_faults.py), as for every operation:
+``{"operation": "ApplyGuardrail", "error": "ThrottlingException", "times": N}`` fails the next N calls so.
 """
 
 from __future__ import annotations
@@ -148,8 +147,9 @@ def service(server: Any) -> GuardrailService:
     """The server's guardrail service (made on first use, with the server's ``guardrail_defaults``)."""
     # Taken first: server.state() holds its lock while it makes a state, so a factory must not call it again.
     tags, faults = tagging.tag_store(server), operation_faults(server)
-    config = GuardrailConfig(**server.guardrail_defaults)
-    return server.state("guardrails", lambda: GuardrailService(config, tags, faults))
+    return server.state(
+        "guardrails", lambda: GuardrailService(GuardrailConfig(**server.guardrail_defaults), tags, faults)
+    )
 
 
 def _api(operation: str) -> Callable[[Request], Reply]:
