@@ -61,6 +61,15 @@ def stop_process(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def served_url(process: subprocess.Popen, port_file: Any, timeout: float = 20) -> str:
+    """The URL of bedrock_endpoint.py started with ``--port-file``, once it has written its port there."""
+    deadline = time.monotonic() + timeout
+    while not port_file.exists() or not port_file.read_text().strip():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port_file.read_text().strip()}"
+
+
 def clients(
     url: str, retries: dict[str, Any] | None = None, region: str = "us-east-1", secret: str = "amazon-ai-test-secret"
 ) -> tuple[Any, Any]:

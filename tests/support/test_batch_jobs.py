@@ -29,6 +29,7 @@ from .batch_helpers import output_keys
 from .batch_helpers import put_jsonl
 from .batch_helpers import read_output
 from .batch_helpers import records
+from .batch_helpers import served_url
 from .batch_helpers import stop_process
 from .batch_helpers import wait_final
 from .helpers import SCRIPT
@@ -294,11 +295,7 @@ def test_the_command_line_serves_s3_and_batch(moto_url: str, tmp_path: Any) -> N
         env={**os.environ, "PYTHONPATH": ""},
     )
     try:
-        deadline = time.monotonic() + 20
-        while not port_file.exists() or not port_file.read_text().strip():
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.05)
-        url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+        url = served_url(process, port_file)
         bedrock, s3 = clients(url)
         one = run((bedrock, s3), "one", put_jsonl(s3, "in/one.jsonl", records(1)))[0]
         assert one["status"] == "Failed" and "minimum of 2" in one["message"]
