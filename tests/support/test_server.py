@@ -254,3 +254,54 @@ def test_api_routes_share_the_recorder_and_reset_their_state(fresh_server: be.Be
     )
     reset(fresh_server)
     assert resets == [True] and recorded(fresh_server) == []
+
+
+# ---------------------------------------------------------------- socket settings
+
+
+@pytest.mark.parametrize("nodelay", [False, True], ids=["default", "tcp-nodelay"])
+def test_tcp_nodelay_reaches_every_connection(nodelay: bool) -> None:
+    srv = be.start_server(tcp_nodelay=nodelay)
+    seen: list[int] = []
+
+    class Observed(be.BedrockHandler):
+        def setup(self) -> None:
+            super().setup()
+            seen.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    srv.RequestHandlerClass = Observed
+    try:
+        for dummy in range(2):
+            assert raw_request(srv, "GET", "/_test/health")[0] == 200
+    finally:
+        srv.stop()
+    assert [bool(value) for value in seen] == [nodelay, nodelay]
+
+
+@pytest.mark.parametrize("backlog, queue", [(None, 5), (128, 128)])
+def test_listen_backlog_is_what_the_socket_listens_with(
+    monkeypatch: pytest.MonkeyPatch, backlog: Any, queue: int
+) -> None:
+    listened: list[int] = []
+    listen = socket.socket.listen
+    monkeypatch.setattr(socket.socket, "listen", lambda self, size: listened.append(size) or listen(self, size))
+    srv = be.start_server(listen_backlog=backlog)
+    try:
+        assert raw_request(srv, "GET", "/_test/health")[0] == 200
+    finally:
+        srv.stop()
+    assert (srv.request_queue_size, listened) == (queue, [queue])
+
+
+def test_cli_takes_the_socket_settings(tmp_path: Any) -> None:
+    process, url, dummy = _start_cli(tmp_path, "--tcp-nodelay", "--listen-backlog", "64")
+    try:
+        assert invoke(make_client(url), "test.echo", b"many")[1] == b"many"
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    with pytest.raises(SystemExit):
+        be.main(["--listen-backlog", "many"])

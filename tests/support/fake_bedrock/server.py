@@ -8,6 +8,13 @@ Every API (one file each: invoke_model.py, ...) lists its operations as ``ROUTES
 Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_test/requests``, ``GET /_test/stats``
 (InvokeModel requests in flight, their peak, the total and the ``test.crowd`` refusals) and ``DELETE /_test/requests``
 (clears the record and resets the fault counters, the stats, and each API's own state).
+
+Two socket settings matter only when many requests are in flight (the benchmark sets both; neither changes a single
+call on a new connection): ``--tcp-nodelay`` turns Nagle's algorithm off on the connections (a reply's headers and
+body are two writes, and with Nagle on the body waits for the client's delayed acknowledgement, up to 40 ms on
+Linux, on every request after the first of a kept-alive connection), and ``--listen-backlog N`` raises the queue of
+connections not yet accepted from socketserver's 5 (a burst of 16 or 32 new connections overflowed it, and the
+client's TCP sent the dropped ones again a second later).
 """
 
 from __future__ import annotations
@@ -58,6 +65,11 @@ class BedrockHandler(BaseHTTPRequestHandler):
     server_version = "FakeBedrockRuntime/1.0"
     # Drop idle keep-alive connections so handler threads do not pile up.
     timeout = 120
+
+    def setup(self) -> None:
+        # StreamRequestHandler sets TCP_NODELAY on the connection when this is true (--tcp-nodelay).
+        self.disable_nagle_algorithm = self.server.tcp_nodelay
+        super().setup()
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -213,9 +225,15 @@ class BedrockServer(ThreadingHTTPServer):
         log_path: str | None = None,
         s3_upstream: str | None = None,
         batch_defaults: dict[str, Any] | None = None,
+        tcp_nodelay: bool = False,
+        listen_backlog: int | None = None,
     ) -> None:
         if ":" in host:
             self.address_family = socket.AF_INET6
+        self.tcp_nodelay = tcp_nodelay
+        if listen_backlog is not None:
+            # Read by server_activate(), which the constructor calls: listen(request_queue_size).
+            self.request_queue_size = listen_backlog
         super().__init__((host, port), BedrockHandler)
         self.ssl_context = ssl_context
         self.verify_sigv4 = verify_sigv4
@@ -299,13 +317,17 @@ def start_server(
     log_path: str | None = None,
     s3_upstream: str | None = None,
     batch_defaults: dict[str, Any] | None = None,
+    tcp_nodelay: bool = False,
+    listen_backlog: int | None = None,
 ) -> BedrockServer:
     """Start the fake in a daemon thread and return the server (``.url``, ``.port``, ``.stop()``)."""
     context = None
     if tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls_cert, tls_key)
-    server = BedrockServer(host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults)
+    server = BedrockServer(
+        host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults, tcp_nodelay, listen_backlog
+    )
     server.thread = threading.Thread(target=server.serve_forever, name=f"fake-bedrock-{server.port}", daemon=True)
     server.thread.start()
     return server
@@ -361,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--s3-upstream", help="moto's server (http://127.0.0.1:PORT): S3 requests go there")
     parser.add_argument("--batch-step-seconds", type=float, help="how long each batch job status lasts (0.5)")
     parser.add_argument("--batch-min-records", type=int, help="fewest records a batch job takes (100)")
+    parser.add_argument("--tcp-nodelay", action="store_true", help="turn Nagle's algorithm off on the connections")
+    parser.add_argument("--listen-backlog", type=int, help="connections waiting to be accepted (socketserver: 5)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -375,7 +399,16 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None
     }
     server = start_server(
-        args.host, args.port, args.tls_cert, args.tls_key, args.verify_sigv4, args.log, args.s3_upstream, batch_defaults
+        args.host,
+        args.port,
+        args.tls_cert,
+        args.tls_key,
+        args.verify_sigv4,
+        args.log,
+        args.s3_upstream,
+        batch_defaults,
+        args.tcp_nodelay,
+        args.listen_backlog,
     )
     try:
         if args.port_file:
