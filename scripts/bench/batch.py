@@ -22,8 +22,8 @@ import os
 import uuid
 from typing import Any
 
+import batch_tool
 import stats
-from batch_tool import DIMENSIONS
 from batch_tool import INPUT_BUCKET
 from batch_tool import JOB_OPTIONS
 from batch_tool import OUTPUT_BUCKET
@@ -43,6 +43,7 @@ BARE = os.path.join(HERE, "batch_bare.py")
 SIZES = (1_000, 10_000, 50_000)  # records per job
 ONCE_SIZES = (50_000,)  # measured once, after the rounds (the others every round)
 EMBEDDINGS = 1_000  # embedding requests through bedrock_invoke_models
+DIMENSIONS = batch_tool.DIMENSIONS  # of the embeddings, which batch_tool.py asks for and checks
 TEXT_MODEL = "amazon.titan-text-express-v1"
 EMBED_MODEL = "amazon.titan-embed-text-v2:0"
 ROLE_ARN = "arn:aws:iam::123456789012:role/amazon-ai-bench-batch"
