@@ -2,7 +2,7 @@
 # make demo: run examples/bedrock_demo.yml against the project's local Bedrock Runtime endpoint on 127.0.0.1.
 # Nothing leaves the machine: the endpoint answers like the real model families do, from the request.
 #
-# It runs on PYTHON if set (make demo PYTHON=python3.10), else in the venv (.venv) if there is one, else on the first
+# It runs on PYTHON if set (make demo PYTHON=3.10, or the path of an interpreter), else in the venv (.venv) if there is one, else on the first
 # Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then 3.10): on 3.11 to 3.13
 # in the venv `make venv` builds (made now if missing), on 3.10 in the compatibility stage's venv for it
 # (ansible-core 2.17, amazon.aws and boto3 only, under build/compat/).
@@ -12,7 +12,9 @@ cd "$root"
 # shellcheck source=scripts/find_python.sh
 source scripts/find_python.sh
 
-if [ -n "${PYTHON:-}" ]; then
+if [[ "${PYTHON:-}" =~ ^3\.[0-9]+$ ]]; then
+  python=$(find_python "$PYTHON")
+elif [ -n "${PYTHON:-}" ]; then
   python=$PYTHON
 elif [ -x .venv/bin/ansible-playbook ]; then
   python=$root/.venv/bin/python
