@@ -2,10 +2,10 @@
 # make demo: run examples/bedrock_demo.yml against the project's local Bedrock Runtime endpoint on 127.0.0.1.
 # Nothing leaves the machine: the endpoint answers like the real model families do, from the request.
 #
-# It runs on PYTHON if set (make demo PYTHON=3.10, or the path of an interpreter), else in the venv (.venv) if there is one, else on the first
-# Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then 3.10): on 3.11 to 3.13
-# in the venv `make venv` builds (made now if missing), on 3.10 in the compatibility stage's venv for it
-# (ansible-core 2.17, amazon.aws and boto3 only, under build/compat/).
+# It runs on PYTHON if set (make demo PYTHON=3.10, a version or an interpreter), else in the venv (.venv) if there is
+# one, else on the first Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then
+# 3.10): on 3.11 to 3.13 in the venv `make venv` builds (made now if missing), on 3.10 in the compatibility stage's
+# venv for it (ansible-core 2.17, amazon.aws and boto3 only, under build/compat/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
