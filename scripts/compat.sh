@@ -3,8 +3,10 @@
 # of scripts/compat/combinations.txt, each in a venv and a collections tree of its own.
 #
 #   scripts/compat.sh [name...]        every combination, or those named (scripts/test.sh compat [name...])
-#   scripts/compat.sh --prepare name   only lay out that combination's venv and tree (below), and print the two
-#                                      paths, one a line; needs no main .venv (scripts/demo.sh on Python 3.10)
+#   scripts/compat.sh --prepare name [boto3]
+#                                      only lay out that combination's venv and tree (below; with another boto3,
+#                                      under build/compat/<name>-boto3-<version>/) and print the two paths, one a
+#                                      line; needs no main .venv (scripts/demo.sh on Python 3.10)
 #
 # For each combination, under build/compat/<name>/:
 #   venv/         its Python with its ansible-core, boto3 and botocore and the collection's requirements.txt;
@@ -131,13 +133,13 @@ for name in ("amazon.aws", "amazon.ai"):
     print(name, ",".join(found.get(name, ["missing"])))'
 }
 
-# The venv, amazon.aws and collections tree of combination $1 under build/compat/<name>/, each reused while
-# unchanged; amazon.aws is fetched with the Python $2 (the main .venv's, or with none there the combination's).
+# The venv, amazon.aws and collections tree of combination $1 in $work/$3, each reused while unchanged; amazon.aws
+# is fetched with the Python $2 (the main .venv's, or with none there the combination's); $4: another boto3.
 prepare_combination() {
-  local name=$1 tools=$2 pyver core ansible aws_expected boto3 sanity python aws_version
+  local name=$1 tools=$2 dir=$work/$3 pyver core ansible aws_expected boto3 sanity python aws_version
   read -r pyver core ansible aws_expected boto3 sanity <<<"${ROWS[$name]}"
   [ -n "$sanity" ] || die "$name: a line of ${table#"$root"/} needs 7 fields"
-  local dir=$work/$name
+  boto3=${4:-$boto3}
   mkdir -p "$dir"
   python=$(find_python "$pyver")
   ensure_venv "$dir/venv" "$python" "$core" "$boto3"
@@ -153,7 +155,7 @@ run_combination() {
   read -r pyver core ansible aws_expected boto3 sanity <<<"${ROWS[$name]}"
   local dir=$work/$name python
   local venv=$dir/venv collections=$dir/collections aws=$dir/amazon.aws extra=$dir/extra_vars.yml
-  prepare_combination "$name" "$tools_python"
+  prepare_combination "$name" "$tools_python" "$name"
   python=$(find_python "$pyver")
 
   # Ansible must find this tree's collections only, and run this venv's ansible-core and boto3.
@@ -206,9 +208,10 @@ main() {
   load_table
   if [ "${1:-}" = --prepare ]; then
     [ -n "${ROWS[${2:-}]:-}" ] || die "no combination named '${2:-}'"
+    local dir=$2${3:+-boto3-$3}
     # What it says goes to stderr: stdout is the two paths.
-    prepare_combination "$2" "$tools_python" >&2
-    printf '%s\n' "$work/$2/venv" "$work/$2/collections"
+    prepare_combination "$2" "$tools_python" "$dir" "${3:-}" >&2
+    printf '%s\n' "$work/$dir/venv" "$work/$dir/collections"
     return
   fi
   if [ "${1:-}" = --one ]; then

@@ -4,8 +4,8 @@
 #
 # It runs on PYTHON if set (make demo PYTHON=3.10, a version or an interpreter), else in the venv (.venv) if there is
 # one, else on the first Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then
-# 3.10): on 3.11 to 3.13 in the venv `make venv` builds (made now if missing), on 3.10 in the compatibility stage's
-# venv for it (ansible-core 2.17, amazon.aws and boto3 only, under build/compat/).
+# 3.10): on 3.11 to 3.13 in the venv `make venv` builds (made now if missing), on 3.10 in a venv of the
+# compatibility stage's for it (ansible-core 2.17 and amazon.aws, with the pinned boto3, under build/compat/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,8 +34,10 @@ case $version in
       echo "demo: Python $version is not one the collection supports (3.10 to 3.13)" >&2
       exit 1
     }
-    echo "Preparing ansible-core and amazon.aws for Python $version in build/compat/$combination/"
-    paths=$(scripts/compat.sh --prepare "$combination")
+    # The combination's ansible-core and amazon.aws, with the boto3 the suite pins (the demo asks Converse too).
+    boto3=$(sed -n 's/^boto3==//p' test-requirements.txt)
+    echo "Preparing ansible-core, amazon.aws and boto3 $boto3 for Python $version in build/compat/"
+    paths=$(scripts/compat.sh --prepare "$combination" "$boto3")
     venv=${paths%%$'\n'*}
     ANSIBLE_COLLECTIONS_PATH=${paths#*$'\n'}
     ;;
