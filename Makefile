@@ -16,8 +16,8 @@ help:
 	@echo "make unit | integration | compat | gates | docs | format | clean"
 
 $(VENV)/.installed: requirements.txt test-requirements.txt
-	@[ -n "$(PYTHON)" ] || { echo "make: the venv needs Python 3.11, 3.12 or 3.13 (PYTHON=/path/to/python3.X)" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@python="$(PYTHON)"; [ -n "$$python" ] || { echo "make: the venv needs Python 3.11, 3.12 or 3.13" >&2; exit 1; }; \
+	  echo "$$python -m venv $(VENV)" && "$$python" -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r test-requirements.txt
 	touch $@
