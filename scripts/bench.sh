@@ -33,10 +33,10 @@ ANSIBLE_COLLECTIONS_PATH=$(scripts/collection_tree.sh)
 work=$root/build/bench
 rm -rf "$work"
 mkdir -p "$work"
-# moto's server, and the fake with moto's S3 behind its address (the batch family's S3) and the two socket settings
-# that a benchmark of many requests in flight needs (tests/support/fake_bedrock/server.py says why).
+# moto's server, and the fake with moto's S3 behind its address (the batch family's S3) and the listen backlog that
+# a benchmark of many new connections at once needs (tests/support/fake_bedrock/server.py says why).
 trap 'python tests/support/launcher.py stop "$work"' EXIT
-launched=$(python tests/support/launcher.py start "$work" --moto --fake "endpoint=--tcp-nodelay --listen-backlog 128")
+launched=$(python tests/support/launcher.py start "$work" --moto --fake "endpoint=--listen-backlog 128")
 eval "$launched"
 
 # Whatever the environment holds, the calls go to the local endpoint only, with dummy credentials.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import types
+from typing import Any
 from typing import Iterator
 
 import botocore.exceptions
@@ -15,6 +16,7 @@ import pytest
 from . import bedrock_endpoint as be
 from .batch_helpers import BUCKET
 from .batch_helpers import clients
+from .helpers import reset
 from .launcher import start
 from .launcher import stop
 
@@ -80,3 +82,10 @@ def srv(moto_url: str) -> Iterator[be.BedrockServer]:
     clients(server.url)[1].create_bucket(Bucket=BUCKET)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def bedrock(server: be.BedrockServer) -> Any:
+    """A control plane (``bedrock``) client in us-east-1, with no retries, on the module's server reset."""
+    reset(server)
+    return clients(server.url)[0]

@@ -24,16 +24,16 @@ def running(pid: int) -> bool:
 
 
 def test_start_waits_until_the_fakes_answer_and_stop_ends_them(tmp_path: Any) -> None:
-    endpoints = launcher.start(str(tmp_path), {"plain": [], "nodelay": ["--tcp-nodelay", "--listen-backlog", "64"]})
+    endpoints = launcher.start(str(tmp_path), {"plain": [], "backlog": ["--listen-backlog", "64"]})
     try:
-        assert sorted(endpoints) == ["nodelay", "plain"]
+        assert sorted(endpoints) == ["backlog", "plain"]
         for endpoint in endpoints.values():
             assert endpoint.url.startswith("http://127.0.0.1:") and running(endpoint.pid)
             assert invoke(make_client(endpoint.url), "test.echo", b"up")[1] == b"up"
         listed = json.loads((tmp_path / "launched.json").read_text(encoding="utf-8"))
         assert [(entry["name"], entry["pid"]) for entry in listed] == [
             ("plain", endpoints["plain"].pid),
-            ("nodelay", endpoints["nodelay"].pid),
+            ("backlog", endpoints["backlog"].pid),
         ]
     finally:
         launcher.stop(endpoints.values())

@@ -259,9 +259,8 @@ def test_api_routes_share_the_recorder_and_reset_their_state(fresh_server: be.Be
 # ---------------------------------------------------------------- socket settings
 
 
-@pytest.mark.parametrize("nodelay", [False, True], ids=["default", "tcp-nodelay"])
-def test_tcp_nodelay_reaches_every_connection(nodelay: bool) -> None:
-    srv = be.start_server(tcp_nodelay=nodelay)
+def test_every_connection_has_tcp_nodelay() -> None:
+    srv = be.start_server()
     seen: list[int] = []
 
     class Observed(be.BedrockHandler):
@@ -275,7 +274,7 @@ def test_tcp_nodelay_reaches_every_connection(nodelay: bool) -> None:
             assert raw_request(srv, "GET", "/_test/health")[0] == 200
     finally:
         srv.stop()
-    assert [bool(value) for value in seen] == [nodelay, nodelay]
+    assert [bool(value) for value in seen] == [True, True]
 
 
 @pytest.mark.parametrize("backlog, queue", [(None, 5), (128, 128)])
@@ -294,7 +293,7 @@ def test_listen_backlog_is_what_the_socket_listens_with(
 
 
 def test_cli_takes_the_socket_settings(tmp_path: Any) -> None:
-    with _cli(tmp_path, "--tcp-nodelay", "--listen-backlog", "64") as (process, url, dummy):
+    with _cli(tmp_path, "--listen-backlog", "64") as (process, url, dummy):
         assert invoke(make_client(url), "test.echo", b"many")[1] == b"many"
         process.terminate()
         assert process.wait(timeout=10) == 0

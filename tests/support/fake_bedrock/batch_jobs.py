@@ -13,12 +13,8 @@ cuts the connection instead of answering the create that made the job.
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
-import json
-import secrets
-import string
 import threading
 import time
 from dataclasses import dataclass
@@ -36,8 +32,12 @@ from .batch_runner import input_objects
 from .batch_runner import output_prefix
 from .batch_runner import process
 from .batch_runner import write_manifest
-from .control_plane import ServiceError
+from .control_plane import decode_token
+from .control_plane import encode_token
 from .control_plane import error
+from .control_plane import iso
+from .control_plane import new_id
+from .control_plane import now
 from .models import family_model_id
 from .models import family_reply
 from .s3_proxy import S3Upstream
@@ -50,17 +50,6 @@ EXPIRED_MESSAGE = (
 )
 FAILED_MESSAGE = "An internal error occurred while running the batch inference job. Submit a new job request."
 PARTIAL_MESSAGE = "Not all of your records could be processed in time."
-_ID_ALPHABET = string.ascii_lowercase + string.digits
-
-
-def iso(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _now() -> datetime.datetime:
-    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
-    moment = datetime.datetime.now(datetime.timezone.utc)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @dataclass
@@ -72,6 +61,8 @@ class Job:
     scenarios: set[str]
     submit_time: datetime.datetime
     status: str = "Submitted"
+    # The model id its records are answered as (an application inference profile's model), set on creation.
+    answer_as: str = ""
     message: str | None = None
     last_modified: datetime.datetime | None = None
     end_time: datetime.datetime | None = None
@@ -148,13 +139,13 @@ class JobStore:
         self.config = copy.deepcopy(self.defaults)
         self.cond = threading.Condition()
         self.jobs: dict[str, Job] = {}
-        self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
     # --- the API -----------------------------------------------------------------------------------------------
 
-    def create(self, request: dict[str, Any], region: str | None) -> tuple[Job, bool]:
-        """The job a (checked) create request names, and whether this request created it."""
+    def create(self, request: dict[str, Any], region: str, answer_as: str | None = None) -> tuple[Job, bool]:
+        """The job a (checked) create request names, and whether this request created it; its records are answered
+        as ``answer_as`` (the model an application inference profile copies) or its modelId."""
         with self.cond:
             token = request.get("clientRequestToken")
             if token is not None:
@@ -166,7 +157,7 @@ class JobStore:
                                 f"The clientRequestToken {token} was already used by another request.",
                             )
                         return job, False
-            if not _known_model(request["modelId"]):
+            if not _known_model(answer_as or request["modelId"]):
                 raise error("ResourceNotFoundException", f"The model {request['modelId']} could not be found.")
             if any(job.name == request["jobName"] for job in self.jobs.values()):
                 raise error("ConflictException", f"A batch inference job named {request['jobName']} already exists.")
@@ -179,12 +170,11 @@ class JobStore:
                     f"You have reached the quota of {self.config.max_active_jobs} in-progress and submitted batch "
                     f"inference jobs for {request['modelId']}.",
                 )
-            job_id = ""
-            while not job_id or job_id in self.jobs:
-                job_id = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(12))
-            arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
+            job_id = new_id(self.jobs)
+            arn = f"arn:aws:bedrock:{region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
-            job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), _now())
+            job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), now())
+            job.answer_as = answer_as or request["modelId"]
             self.jobs[job_id] = job
             self.tags.add(arn, request.get("tags"))
         threading.Thread(target=self._lifecycle, args=(job,), name=f"batch-{job_id}", daemon=True).start()
@@ -216,7 +206,7 @@ class JobStore:
             if query.get("sortOrder", "Descending") == "Descending":
                 jobs.reverse()
             if "nextToken" in query:
-                after = _decode_token(query["nextToken"])
+                after = decode_token(query["nextToken"])
                 position = next((i for i, job in enumerate(jobs) if job.seq == after), None)
                 if position is None:
                     raise error("ValidationException", "The nextToken is not valid for this request.")
@@ -226,19 +216,10 @@ class JobStore:
             page = wanted[:size]
             result: dict[str, Any] = {"invocationJobSummaries": [job.describe() for job in page]}
             if len(wanted) > size:
-                result["nextToken"] = _encode_token(page[-1].seq)
+                result["nextToken"] = encode_token(page[-1].seq)
             return result
 
-    def take_fault(self, operation: str) -> str | None:
-        with self.cond:
-            queue = self.faults.get(operation)
-            return queue.pop(0) if queue else None
-
     # --- test controls -----------------------------------------------------------------------------------------
-
-    def add_fault(self, operation: str, code: str, times: int) -> None:
-        with self.cond:
-            self.faults.setdefault(operation, []).extend([code] * times)
 
     def advance(self, identifier: str, steps: int = 1) -> None:
         with self.cond:
@@ -278,7 +259,6 @@ class JobStore:
                 job.abandoned = job.rush = job.stop_requested = True
             self.jobs.clear()
             self.tags.forget_where(lambda arn: ":model-invocation-job/" in arn)
-            self.faults.clear()
             self.config = copy.deepcopy(self.defaults)
             self.cond.notify_all()
 
@@ -311,7 +291,7 @@ class JobStore:
             return
         job.status = status
         job.history.append(status)
-        job.last_modified = _now()
+        job.last_modified = now()
         if message is not None:
             job.message = message
         if status in FINAL_STATUSES:
@@ -400,7 +380,7 @@ class JobStore:
         output = request["outputDataConfig"]["s3OutputDataConfig"]
         bucket, prefix = output_prefix(output["s3Uri"], job.job_id)
         limit = (job.counts.total + 1) // 2 if "partial" in job.scenarios else None
-        answer = Answerer(job.model_id, request.get("modelInvocationType", "InvokeModel"))
+        answer = Answerer(job.answer_as, request.get("modelInvocationType", "InvokeModel"))
         counts = Counts(total=job.counts.total)
 
         def progress(current: Counts) -> bool:
@@ -445,8 +425,8 @@ def _output_uri(job: Job) -> str:
 
 
 def _known_model(model_id: str) -> bool:
-    """Whether the fake can answer for a model: a family it knows, a test model, or a custom model/profile ARN."""
-    if ":custom-model/" in model_id or ":application-inference-profile/" in model_id:
+    """Whether the fake can answer for a model: a family it knows, a test model, or a custom model ARN."""
+    if ":custom-model/" in model_id:
         return True
     family = family_model_id(model_id)
     # family_reply answers (here: refuses the body) for every family it knows, and None for the others.
@@ -463,17 +443,3 @@ def _matches(job: Job, query: dict[str, Any]) -> bool:
     if "submitTimeBefore" in query and not job.submit_time < query["submitTimeBefore"]:
         return False
     return True
-
-
-def _encode_token(seq: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": seq}).encode("ascii")).decode("ascii")
-
-
-def _decode_token(token: str) -> int:
-    try:
-        after = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))["after"]
-        if isinstance(after, int):
-            return after
-    except (ValueError, KeyError, TypeError):
-        pass
-    raise ServiceError(400, "ValidationException", "The nextToken is not valid.")
