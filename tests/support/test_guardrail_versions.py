@@ -6,8 +6,6 @@ pages, quotas, injected faults and retries, SigV4, and the control routes.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 from typing import Any
 from urllib.parse import quote
@@ -15,9 +13,8 @@ from urllib.parse import quote
 import pytest
 
 from . import bedrock_endpoint as be
+from . import launcher
 from .batch_helpers import control
-from .batch_helpers import served_url
-from .batch_helpers import stop_process
 from .fake_bedrock.batch import is_bedrock_path
 from .guardrail_helpers import MESSAGES
 from .guardrail_helpers import code_of
@@ -26,7 +23,6 @@ from .guardrail_helpers import guardrail_clients
 from .guardrail_helpers import ready
 from .guardrail_helpers import update
 from .guardrail_helpers import wait_status
-from .helpers import SCRIPT
 from .helpers import raw_request
 from .helpers import recorded
 
@@ -197,7 +193,7 @@ def test_injected_faults_fail_the_next_calls(
         "list_guardrails": {},
         "update_guardrail": {"guardrailIdentifier": guardrail_id, "name": "faulty", **MESSAGES},
     }.get(call, {"guardrailIdentifier": guardrail_id})
-    control(server, "POST", "/_test/guardrails/faults", {"operation": operation, "error": code, "times": 2})
+    control(server, "POST", "/_test/faults", {"operation": operation, "error": code, "times": 2})
     for dummy in range(2):
         assert code_of(getattr(bedrock, call), **kwargs)[:2] == (status, code)
     getattr(bedrock, call)(**kwargs)
@@ -208,7 +204,7 @@ def test_botocore_retries_a_throttled_call(server: be.BedrockServer, bedrock: An
     control(
         server,
         "POST",
-        "/_test/guardrails/faults",
+        "/_test/faults",
         {"operation": "CreateGuardrail", "error": "ThrottlingException", "times": 3},
     )
     response = create(retrying, "patient", clientRequestToken="retry-token")
@@ -246,14 +242,6 @@ def test_the_control_routes(server: be.BedrockServer, bedrock: Any) -> None:
     control(server, "POST", f"/_test/guardrails/{quote(arn, safe='')}/ready")
     assert control(server, "GET", "/_test/guardrails")[0]["versions"]["DRAFT"]["history"] == ["CREATING", "READY"]
     refused = [
-        ("POST", "/_test/guardrails/faults", {"operation": "InvokeModel", "error": "ThrottlingException"}, 400),
-        ("POST", "/_test/guardrails/faults", {"operation": "GetGuardrail", "error": "Nope"}, 400),
-        (
-            "POST",
-            "/_test/guardrails/faults",
-            {"operation": "GetGuardrail", "error": "ThrottlingException", "times": 0},
-            400,
-        ),
         ("POST", "/_test/guardrails/config", {"ready_after_reads": "two"}, 400),
         ("POST", "/_test/guardrails/controlled/fail", {"operation": "DeleteGuardrail"}, 400),
         ("POST", "/_test/guardrails/controlled/fail", {"reasons": "not a list"}, 400),
@@ -270,8 +258,9 @@ def test_the_control_routes(server: be.BedrockServer, bedrock: Any) -> None:
 def test_a_reset_forgets_everything(server: be.BedrockServer, bedrock: Any) -> None:
     control(server, "POST", "/_test/guardrails/config", {"page_size": 1})
     create(bedrock, "remembered", clientRequestToken="reset-token")
-    control(server, "POST", "/_test/guardrails/faults", {"operation": "ListGuardrails", "error": "ThrottlingException"})
+    control(server, "POST", "/_test/faults", {"operation": "ListGuardrails", "error": "ThrottlingException"})
     control(server, "DELETE", "/_test/guardrails")
+    assert control(server, "GET", "/_test/faults") == {}
     assert bedrock.list_guardrails()["guardrails"] == []
     assert control(server, "GET", "/_test/guardrails/config")["page_size"] == 10
     # The token is forgotten too: the same request makes a new guardrail.
@@ -280,25 +269,10 @@ def test_a_reset_forgets_everything(server: be.BedrockServer, bedrock: Any) -> N
 
 
 def test_the_command_line_sets_the_pace(tmp_path: Any) -> None:
-    port_file = tmp_path / "port"
     flags = ["--guardrail-ready-after-reads", "2", "--guardrail-ready-after-seconds", "30"]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            SCRIPT,
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            *flags,
-            "--guardrail-apply-latency",
-            "0.5",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    endpoints = launcher.start(str(tmp_path), {"fake": [*flags, "--guardrail-apply-latency", "0.5"]})
     try:
-        url = served_url(process, port_file)
+        url = endpoints["fake"].url
         with urllib.request.urlopen(url + "/_test/guardrails/config", timeout=10) as response:
             settings = json.loads(response.read())
         assert (settings["ready_after_reads"], settings["ready_after_seconds"], settings["apply_latency"]) == (
@@ -309,7 +283,7 @@ def test_the_command_line_sets_the_pace(tmp_path: Any) -> None:
         bedrock = guardrail_clients(url)[0]
         assert wait_status(bedrock, create(bedrock, "from-the-cli")["guardrailId"])[1] == ["CREATING"] * 2 + ["READY"]
     finally:
-        stop_process(process)
+        launcher.stop(endpoints.values())
 
 
 def test_guardrail_paths_are_never_sent_to_s3() -> None:
