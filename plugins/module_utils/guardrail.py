@@ -223,8 +223,7 @@ class Run:
         self.progress.action = f"{step} (guardrail {self.name!r})"
 
     def diff(self, before: Mapping, after: Mapping) -> None:
-        if self.module._diff:
-            self.result["diff"] = {"before": dict(before), "after": dict(after)}
+        self.result.update(self.module.diff(dict(before), dict(after)))
 
 
 def manage_guardrail(module: Any, progress: Progress) -> Dict[str, Any]:
@@ -380,9 +379,7 @@ def finish(
     return run.result
 
 
-def publish(
-    run: Run, draft: Dict[str, Any], versions: List[Dict[str, Any]], shown: Optional[Mapping]
-) -> Optional[str]:
+def publish(run: Run, draft: Dict[str, Any], versions: List[Dict[str, Any]], shown: Optional[Mapping]) -> Optional[str]:
     """The version matching the DRAFT: the newest when it does already, else one published now (None in check mode)."""
     run.doing("compare the guardrail with its newest version")
     draft_config = shown if shown is not None else config.described_config(draft)

@@ -38,7 +38,7 @@ from typing import Tuple
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 
 from ansible_collections.amazon.ai.plugins.module_utils import guardrail_options as options
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 # What a version is compared by: the configuration, not the description each version has of its own.
 NOT_VERSIONED = ("description",)

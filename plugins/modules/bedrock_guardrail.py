@@ -586,8 +586,8 @@ published_version:
   sample: "2"
 """
 
-from ansible_collections.amazon.ai.plugins.module_utils.guardrail_options import argument_spec
 from ansible_collections.amazon.ai.plugins.module_utils.guardrail import manage_guardrail
+from ansible_collections.amazon.ai.plugins.module_utils.guardrail_options import argument_spec
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
 

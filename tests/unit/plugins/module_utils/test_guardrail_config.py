@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import guardrail_config as config
 from ansible_collections.amazon.ai.plugins.module_utils import guardrail_options as options
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
