@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Model invocation logging: the one configuration per account and region that bedrock_model_invocation_logging
+manages (Put/Get/DeleteModelInvocationLoggingConfiguration).
+
+The configuration is compared in one normal form, the shape of the module's options: ``cloudwatch`` (with
+``log_group_name``, ``role_arn`` and maybe ``large_data_delivery_s3``), ``s3`` (``bucket_name``, maybe
+``key_prefix``), and a boolean ``<kind>_data_delivery`` for each kind of data the task's boto3 can send; a
+destination that is not configured is left out, an empty key prefix is no key prefix, and no configuration at all
+is ``{}``. The task states the whole configuration it wants: a destination it does not give is removed, a kind of
+data it does not set is logged. check_logging_options() refuses, naming the option, whatever the service would
+(moto, which the tests run against, checks nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+from ansible_collections.amazon.ai.plugins.module_utils.batch import ROLE_ARN_PATTERN
+from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+
+# The kinds of data a configuration logs, each an option <kind>_data_delivery and a member <kind>DataDeliveryEnabled.
+DATA_KINDS: Tuple[str, ...] = ("text", "image", "embedding", "video", "audio")
+# The first boto3 release whose botocore sends a kind's member (botocore's bedrock service models); the others are
+# in every boto3 the collection supports.
+DATA_KIND_BOTO3 = {"video": "1.35.74", "audio": "1.42.1"}
+
+# botocore's bedrock model: LogGroupName, KeyPrefix and BucketName; CloudWatch Logs' own LogGroupName pattern.
+MAX_LOG_GROUP_NAME_LENGTH = 512
+LOG_GROUP_NAME_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]+")
+MAX_KEY_PREFIX_LENGTH = 1024
+MIN_BUCKET_NAME_LENGTH = 3
+MAX_BUCKET_NAME_LENGTH = 63
+# S3's rules for the name of a general purpose bucket: no bucket has a name outside them, so Bedrock refuses it.
+BUCKET_NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
+IP_ADDRESS_PATTERN = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+DESTINATIONS = ("cloudwatch", "s3")
+
+
+def delivery_option(kind: str) -> str:
+    """The option that says whether a kind of data is logged: text_data_delivery, ..."""
+    return f"{kind}_data_delivery"
+
+
+def _delivery_member(kind: str) -> str:
+    return f"{kind}DataDeliveryEnabled"
+
+
+def _s3_options() -> Dict[str, Any]:
+    return {"bucket_name": {"type": "str", "required": True}, "key_prefix": {"type": "str", "no_log": False}}
+
+
+def logging_argument_spec() -> Dict[str, Any]:
+    """bedrock_model_invocation_logging's options (its action plugin derives its checks from them too)."""
+    cloudwatch = {
+        "log_group_name": {"type": "str", "required": True},
+        "role_arn": {"type": "str", "required": True},
+        "large_data_delivery_s3": {"type": "dict", "options": _s3_options()},
+    }
+    spec: Dict[str, Any] = {
+        "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+        "cloudwatch": {"type": "dict", "options": cloudwatch},
+        "s3": {"type": "dict", "options": _s3_options()},
+    }
+    spec.update((delivery_option(kind), {"type": "bool"}) for kind in DATA_KINDS)
+    return spec
+
+
+def sendable_kinds(boto3_at_least: Callable[[str], bool]) -> Tuple[str, ...]:
+    """The kinds of data whose member the task's boto3 can send (boto3_at_least: the module's own check)."""
+    return tuple(kind for kind in DATA_KINDS if kind not in DATA_KIND_BOTO3 or boto3_at_least(DATA_KIND_BOTO3[kind]))
+
+
+def logging_boto3_needs(params: Mapping) -> List[Tuple[str, str]]:
+    """(boto3 version, reason) for each option the task sets, true or false, that a newer boto3 sends."""
+    return [
+        (version, f"to set {delivery_option(kind)}")
+        for kind, version in DATA_KIND_BOTO3.items()
+        if params.get(delivery_option(kind)) is not None
+    ]
+
+
+def check_bucket_name(option: str, bucket: Any) -> None:
+    """Refuse, naming option, what cannot be the name of an S3 bucket (S3's naming rules)."""
+    if not isinstance(bucket, str) or not bucket:
+        raise BedrockParameterError(f"{option} must be the name of an S3 bucket, not {bucket!r}")
+    shown = repr(bucket[:100])
+    if not MIN_BUCKET_NAME_LENGTH <= len(bucket) <= MAX_BUCKET_NAME_LENGTH:
+        raise BedrockParameterError(
+            f"{option} {shown} is {len(bucket)} characters long; S3 bucket names have "
+            f"{MIN_BUCKET_NAME_LENGTH} to {MAX_BUCKET_NAME_LENGTH}"
+        )
+    if not BUCKET_NAME_PATTERN.fullmatch(bucket):
+        raise BedrockParameterError(
+            f"{option} {shown} is not an S3 bucket name: those are lower-case letters, digits, '.' and '-', "
+            "starting and ending with a letter or digit"
+        )
+    if ".." in bucket:
+        raise BedrockParameterError(f"{option} {shown} is not an S3 bucket name: it has two periods in a row")
+    if IP_ADDRESS_PATTERN.fullmatch(bucket):
+        raise BedrockParameterError(f"{option} {shown} is not an S3 bucket name: it is written as an IP address")
+    reserved = [prefix for prefix in RESERVED_BUCKET_PREFIXES if bucket.startswith(prefix)]
+    reserved += [suffix for suffix in RESERVED_BUCKET_SUFFIXES if bucket.endswith(suffix)]
+    if reserved:
+        raise BedrockParameterError(
+            f"{option} {shown} is not an S3 bucket name: {reserved[0]!r} is reserved by S3 at that end of a name"
+        )
+
+
+def _check_key_prefix(option: str, prefix: Optional[str]) -> None:
+    if prefix is not None and len(prefix) > MAX_KEY_PREFIX_LENGTH:
+        raise BedrockParameterError(
+            f"{option} is {len(prefix)} characters long; Bedrock takes at most {MAX_KEY_PREFIX_LENGTH}"
+        )
+
+
+def _check_s3(option: str, s3: Mapping) -> None:
+    check_bucket_name(f"{option}.bucket_name", s3.get("bucket_name"))
+    _check_key_prefix(f"{option}.key_prefix", s3.get("key_prefix"))
+
+
+def _check_log_group_name(name: Any) -> None:
+    option = "cloudwatch.log_group_name"
+    if not isinstance(name, str) or not name:
+        raise BedrockParameterError(f"{option} must be the name of a CloudWatch Logs log group, not {name!r}")
+    if len(name) > MAX_LOG_GROUP_NAME_LENGTH:
+        raise BedrockParameterError(
+            f"{option} is {len(name)} characters long; log group names have at most {MAX_LOG_GROUP_NAME_LENGTH}"
+        )
+    if not LOG_GROUP_NAME_PATTERN.fullmatch(name):
+        raise BedrockParameterError(
+            f"{option} {name[:200]!r} is not a log group name: those are letters, digits and . - _ / # only"
+        )
+
+
+def check_role_arn(role_arn: Any, option: str) -> None:
+    """TEMPORARY until the shared core's check_role_arn(role_arn, option) is merged."""
+    if not isinstance(role_arn, str) or len(role_arn) > 2048 or not ROLE_ARN_PATTERN.fullmatch(role_arn):
+        raise BedrockParameterError(
+            f"{option} must be the ARN of an IAM role such as arn:aws:iam::123456789012:role/bedrock-batch, "
+            f"not {str(role_arn)[:200]!r}"
+        )
+
+
+def check_logging_options(params: Mapping) -> None:
+    """Refuse, naming the option, a task whose configuration Bedrock would refuse; nothing is sent before this."""
+    if params.get("state") == "absent":
+        given = [name for name in (*DESTINATIONS, *map(delivery_option, DATA_KINDS)) if params.get(name) is not None]
+        if given:
+            raise BedrockParameterError(
+                f"state=absent deletes the configuration, so {', '.join(given)} cannot be set with it"
+            )
+        return
+    if not any(params.get(name) for name in DESTINATIONS):
+        raise BedrockParameterError("invocation logs need a destination: set cloudwatch, s3, or both")
+    cloudwatch = params.get("cloudwatch")
+    if cloudwatch:
+        _check_log_group_name(cloudwatch.get("log_group_name"))
+        check_role_arn(cloudwatch.get("role_arn"), "cloudwatch.role_arn")
+        if cloudwatch.get("large_data_delivery_s3"):
+            _check_s3("cloudwatch.large_data_delivery_s3", cloudwatch["large_data_delivery_s3"])
+    if params.get("s3"):
+        _check_s3("s3", params["s3"])
+
+
+def _s3_form(s3: Mapping) -> Dict[str, str]:
+    form = {"bucket_name": s3["bucket_name"]}
+    if s3.get("key_prefix"):
+        form["key_prefix"] = s3["key_prefix"]
+    return form
+
+
+def desired_logging_config(params: Mapping, kinds: Iterable[str]) -> Dict[str, Any]:
+    """The configuration a task with state=present states, in the normal form (kinds: sendable_kinds())."""
+    config: Dict[str, Any] = {}
+    cloudwatch = params.get("cloudwatch")
+    if cloudwatch:
+        config["cloudwatch"] = {"log_group_name": cloudwatch["log_group_name"], "role_arn": cloudwatch["role_arn"]}
+        if cloudwatch.get("large_data_delivery_s3"):
+            config["cloudwatch"]["large_data_delivery_s3"] = _s3_form(cloudwatch["large_data_delivery_s3"])
+    if params.get("s3"):
+        config["s3"] = _s3_form(params["s3"])
+    for kind in kinds:
+        value = params.get(delivery_option(kind))
+        config[delivery_option(kind)] = True if value is None else bool(value)
+    return config
+
+
+def _s3_from_reply(s3: Mapping) -> Dict[str, str]:
+    return _s3_form({"bucket_name": s3.get("bucketName"), "key_prefix": s3.get("keyPrefix")})
+
+
+def normal_logging_config(logging_config: Optional[Mapping], kinds: Iterable[str]) -> Dict[str, Any]:
+    """GetModelInvocationLoggingConfiguration's loggingConfig in the normal form; {} when there is none.
+
+    The service leaves loggingConfig out when none is set (moto answers {}); a kind it leaves out is not logged.
+    """
+    if not logging_config:
+        return {}
+    config: Dict[str, Any] = {}
+    cloudwatch = logging_config.get("cloudWatchConfig")
+    if cloudwatch:
+        config["cloudwatch"] = {"log_group_name": cloudwatch.get("logGroupName"), "role_arn": cloudwatch.get("roleArn")}
+        if cloudwatch.get("largeDataDeliveryS3Config"):
+            config["cloudwatch"]["large_data_delivery_s3"] = _s3_from_reply(cloudwatch["largeDataDeliveryS3Config"])
+    if logging_config.get("s3Config"):
+        config["s3"] = _s3_from_reply(logging_config["s3Config"])
+    for kind in kinds:
+        config[delivery_option(kind)] = bool(logging_config.get(_delivery_member(kind)))
+    return config
+
+
+def _s3_request(s3: Mapping) -> Dict[str, str]:
+    request = {"bucketName": s3["bucket_name"]}
+    if s3.get("key_prefix"):
+        request["keyPrefix"] = s3["key_prefix"]
+    return request
+
+
+def build_logging_request(config: Mapping) -> Dict[str, Any]:
+    """PutModelInvocationLoggingConfiguration's loggingConfig for a configuration in the normal form."""
+    request: Dict[str, Any] = {}
+    cloudwatch = config.get("cloudwatch")
+    if cloudwatch:
+        request["cloudWatchConfig"] = {"logGroupName": cloudwatch["log_group_name"], "roleArn": cloudwatch["role_arn"]}
+        if cloudwatch.get("large_data_delivery_s3"):
+            request["cloudWatchConfig"]["largeDataDeliveryS3Config"] = _s3_request(cloudwatch["large_data_delivery_s3"])
+    if config.get("s3"):
+        request["s3Config"] = _s3_request(config["s3"])
+    for kind in DATA_KINDS:
+        if delivery_option(kind) in config:
+            request[_delivery_member(kind)] = config[delivery_option(kind)]
+    return request
