@@ -29,6 +29,8 @@ from typing import Tuple
 
 from ansible_collections.amazon.ai.plugins.module_utils.batch import ROLE_ARN_PATTERN
 from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require
 
 # The kinds of data a configuration logs, each an option <kind>_data_delivery and a member <kind>DataDeliveryEnabled.
 DATA_KINDS: Tuple[str, ...] = ("text", "image", "embedding", "video", "audio")
@@ -245,3 +247,27 @@ def build_logging_request(config: Mapping) -> Dict[str, Any]:
         if delivery_option(kind) in config:
             request[_delivery_member(kind)] = config[delivery_option(kind)]
     return request
+
+
+def manage_logging(module: Any, progress: Any) -> Dict[str, Any]:
+    """bedrock_model_invocation_logging's work: read, compare in the normal form, and write only what differs."""
+    params = module.params
+    check_logging_options(params)
+    require(module, logging_boto3_needs(params))
+    kinds = sendable_kinds(module.boto3_at_least)
+    client = retrying_client(module, "bedrock")
+    progress.action = "read the Bedrock model invocation logging configuration"
+    reply = client.get_model_invocation_logging_configuration(aws_retry=True)
+    current = normal_logging_config(reply.get("loggingConfig"), kinds)
+    desired = desired_logging_config(params, kinds) if params["state"] == "present" else {}
+    changed = current != desired
+    if changed and not module.check_mode:
+        if desired:
+            progress.action = "put the Bedrock model invocation logging configuration"
+            client.put_model_invocation_logging_configuration(
+                loggingConfig=build_logging_request(desired), aws_retry=True
+            )
+        else:
+            progress.action = "delete the Bedrock model invocation logging configuration"
+            client.delete_model_invocation_logging_configuration(aws_retry=True)
+    return {"changed": changed, "logging_config": desired, **module.diff(current, desired)}

@@ -103,8 +103,8 @@ options:
     type: bool
 notes:
   - The IAM permissions the module needs are C(bedrock:GetModelInvocationLoggingConfiguration), and to change the
-    configuration C(bedrock:PutModelInvocationLoggingConfiguration) (with C(iam:PassRole) on O(cloudwatch.role_arn))
-    or C(bedrock:DeleteModelInvocationLoggingConfiguration).
+    configuration C(bedrock:PutModelInvocationLoggingConfiguration) or
+    C(bedrock:DeleteModelInvocationLoggingConfiguration).
   - The bucket's policy must let V(bedrock.amazonaws.com) write to it; Bedrock checks that when the configuration
     is put, and refuses it otherwise (AccessDeniedException or ValidationException, reported by the task).
 seealso:
