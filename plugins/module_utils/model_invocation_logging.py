@@ -27,10 +27,10 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
-from ansible_collections.amazon.ai.plugins.module_utils.batch import ROLE_ARN_PATTERN
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
-from ansible_collections.amazon.ai.plugins.module_utils.versions import require
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_role_arn
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 # The kinds of data a configuration logs, each an option <kind>_data_delivery and a member <kind>DataDeliveryEnabled.
 DATA_KINDS: Tuple[str, ...] = ("text", "image", "embedding", "video", "audio")
@@ -149,15 +149,6 @@ def _check_log_group_name(name: Any) -> None:
         )
 
 
-def check_role_arn(role_arn: Any, option: str) -> None:
-    """TEMPORARY until the shared core's check_role_arn(role_arn, option) is merged."""
-    if not isinstance(role_arn, str) or len(role_arn) > 2048 or not ROLE_ARN_PATTERN.fullmatch(role_arn):
-        raise BedrockParameterError(
-            f"{option} must be the ARN of an IAM role such as arn:aws:iam::123456789012:role/bedrock-batch, "
-            f"not {str(role_arn)[:200]!r}"
-        )
-
-
 def check_logging_options(params: Mapping) -> None:
     """Refuse, naming the option, a task whose configuration Bedrock would refuse; nothing is sent before this."""
     if params.get("state") == "absent":
@@ -253,7 +244,7 @@ def manage_logging(module: Any, progress: Any) -> Dict[str, Any]:
     """bedrock_model_invocation_logging's work: read, compare in the normal form, and write only what differs."""
     params = module.params
     check_logging_options(params)
-    require(module, logging_boto3_needs(params))
+    require_boto3_for(module, gates=[], needs=logging_boto3_needs(params))
     kinds = sendable_kinds(module.boto3_at_least)
     client = retrying_client(module, "bedrock")
     progress.action = "read the Bedrock model invocation logging configuration"

@@ -13,7 +13,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_logging as logging_
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
 ROLE = "arn:aws:iam::123456789012:role/bedrock-logging"
