@@ -28,7 +28,9 @@ from typing import Optional
 from typing import Tuple
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
+from ansible_collections.amazon.ai.plugins.module_utils.common import S3_BUCKET_PATTERN
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_name
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_role_arn
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
@@ -42,10 +44,10 @@ DATA_KIND_BOTO3 = {"video": "1.35.74", "audio": "1.42.1"}
 MAX_LOG_GROUP_NAME_LENGTH = 512
 LOG_GROUP_NAME_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]+")
 MAX_KEY_PREFIX_LENGTH = 1024
-MIN_BUCKET_NAME_LENGTH = 3
 MAX_BUCKET_NAME_LENGTH = 63
-# S3's rules for the name of a general purpose bucket: no bucket has a name outside them, so Bedrock refuses it.
-BUCKET_NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
+# S3's rules for the name of a general purpose bucket, beyond common.S3_BUCKET_PATTERN: no bucket has a name outside
+# them, so Bedrock refuses it.
+BUCKET_NAME_RULE = "3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
 IP_ADDRESS_PATTERN = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
@@ -98,28 +100,16 @@ def logging_boto3_needs(params: Mapping) -> List[Tuple[str, str]]:
 
 def check_bucket_name(option: str, bucket: Any) -> None:
     """Refuse, naming option, what cannot be the name of an S3 bucket (S3's naming rules)."""
-    if not isinstance(bucket, str) or not bucket:
-        raise BedrockParameterError(f"{option} must be the name of an S3 bucket, not {bucket!r}")
-    shown = repr(bucket[:100])
-    if not MIN_BUCKET_NAME_LENGTH <= len(bucket) <= MAX_BUCKET_NAME_LENGTH:
-        raise BedrockParameterError(
-            f"{option} {shown} is {len(bucket)} characters long; S3 bucket names have "
-            f"{MIN_BUCKET_NAME_LENGTH} to {MAX_BUCKET_NAME_LENGTH}"
-        )
-    if not BUCKET_NAME_PATTERN.fullmatch(bucket):
-        raise BedrockParameterError(
-            f"{option} {shown} is not an S3 bucket name: those are lower-case letters, digits, '.' and '-', "
-            "starting and ending with a letter or digit"
-        )
+    check_name(option, bucket, S3_BUCKET_PATTERN, MAX_BUCKET_NAME_LENGTH, "bucket name", BUCKET_NAME_RULE)
     if ".." in bucket:
-        raise BedrockParameterError(f"{option} {shown} is not an S3 bucket name: it has two periods in a row")
+        raise BedrockParameterError(f"{option} {bucket!r} is not a valid bucket name: it has two periods in a row")
     if IP_ADDRESS_PATTERN.fullmatch(bucket):
-        raise BedrockParameterError(f"{option} {shown} is not an S3 bucket name: it is written as an IP address")
+        raise BedrockParameterError(f"{option} {bucket!r} is not a valid bucket name: it is an IP address")
     reserved = [prefix for prefix in RESERVED_BUCKET_PREFIXES if bucket.startswith(prefix)]
     reserved += [suffix for suffix in RESERVED_BUCKET_SUFFIXES if bucket.endswith(suffix)]
     if reserved:
         raise BedrockParameterError(
-            f"{option} {shown} is not an S3 bucket name: {reserved[0]!r} is reserved by S3 at that end of a name"
+            f"{option} {bucket!r} is not a valid bucket name: S3 keeps names with {reserved[0]!r} there for itself"
         )
 
 
@@ -135,20 +125,6 @@ def _check_s3(option: str, s3: Mapping) -> None:
     _check_key_prefix(f"{option}.key_prefix", s3.get("key_prefix"))
 
 
-def _check_log_group_name(name: Any) -> None:
-    option = "cloudwatch.log_group_name"
-    if not isinstance(name, str) or not name:
-        raise BedrockParameterError(f"{option} must be the name of a CloudWatch Logs log group, not {name!r}")
-    if len(name) > MAX_LOG_GROUP_NAME_LENGTH:
-        raise BedrockParameterError(
-            f"{option} is {len(name)} characters long; log group names have at most {MAX_LOG_GROUP_NAME_LENGTH}"
-        )
-    if not LOG_GROUP_NAME_PATTERN.fullmatch(name):
-        raise BedrockParameterError(
-            f"{option} {name[:200]!r} is not a log group name: those are letters, digits and . - _ / # only"
-        )
-
-
 def check_logging_options(params: Mapping) -> None:
     """Refuse, naming the option, a task whose configuration Bedrock would refuse; nothing is sent before this."""
     if params.get("state") == "absent":
@@ -162,7 +138,14 @@ def check_logging_options(params: Mapping) -> None:
         raise BedrockParameterError("invocation logs need a destination: set cloudwatch, s3, or both")
     cloudwatch = params.get("cloudwatch")
     if cloudwatch:
-        _check_log_group_name(cloudwatch.get("log_group_name"))
+        check_name(
+            "cloudwatch.log_group_name",
+            cloudwatch.get("log_group_name"),
+            LOG_GROUP_NAME_PATTERN,
+            MAX_LOG_GROUP_NAME_LENGTH,
+            "log group name",
+            "letters, digits and . - _ / # only",
+        )
         check_role_arn(cloudwatch.get("role_arn"), "cloudwatch.role_arn")
         if cloudwatch.get("large_data_delivery_s3"):
             _check_s3("cloudwatch.large_data_delivery_s3", cloudwatch["large_data_delivery_s3"])

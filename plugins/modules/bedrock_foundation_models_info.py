@@ -13,13 +13,13 @@ description:
     model by O(model_id).
   - With O(include_inference_profiles), each model also names the system-defined (cross-region) inference profiles
     that carry it. Many current models can only be invoked through one (their RV(models[].inference_types_supported)
-    is V(INFERENCE_PROFILE) rather than V(ON_DEMAND)): a playbook can pick the profile id to pass as the
+    is V(INFERENCE_PROFILE) rather than V(ON_DEMAND)), so a playbook can pick the profile id to pass as the
     O(amazon.ai.bedrock_invoke_model#module:model_id) of the inference modules.
   - With O(include_availability), each model also says whether the account may invoke it (agreement,
     authorization, entitlement and region availability), so that a playbook can assert access before it runs.
-  - The options and result follow the C(bedrock_foundation_models_info) module users of the upstream collection
-    know: its filter names (O(by_provider), ...) are aliases here, and its C(model_summaries) and C(model_summary)
-    are RV(models) here, a list in both cases.
+  - Users of the upstream collection's C(bedrock_foundation_models_info) module will find its filter names
+    (O(by_provider), ...) as aliases here, and its C(model_summaries) and C(model_summary) as RV(models), a list in
+    both cases.
   - Busy answers are retried with the same jittered backoff as M(amazon.ai.bedrock_invoke_model).
 author:
   - amazon.ai maintainers (@ansible-collections)
@@ -171,7 +171,8 @@ models:
       returned: when Bedrock says
       sample: [INFERENCE_PROFILE]
     model_lifecycle_status:
-      description: V(ACTIVE), or V(LEGACY) for a model Bedrock is retiring (its dates are in RV(models[].model_lifecycle)).
+      description:
+        - V(ACTIVE), or V(LEGACY) for a model Bedrock is retiring (its dates are in RV(models[].model_lifecycle)).
       type: str
       returned: when Bedrock says
       sample: ACTIVE
@@ -198,8 +199,8 @@ models:
       contains:
         agreement_availability:
           description:
-            - The model's agreement (its EULA): RV(models[].availability.agreement_availability.status) is
-              V(AVAILABLE), V(PENDING), V(NOT_AVAILABLE) or V(ERROR) (then with an C(error_message)).
+            - The model's agreement (its EULA). Its C(status) is V(AVAILABLE), V(PENDING), V(NOT_AVAILABLE) or
+              V(ERROR) (then with an C(error_message)).
           type: dict
           sample: {"status": "AVAILABLE"}
         authorization_status:

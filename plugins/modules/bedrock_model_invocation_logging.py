@@ -10,8 +10,8 @@ short_description: Manage the Amazon Bedrock model invocation logging of an acco
 version_added: 1.1.0
 description:
   - Manages whether Bedrock logs the model invocations of the account in the task's region (prompts, answers and
-    their metadata, for every model invoked there), and where: a CloudWatch Logs log group, an S3 bucket, or both.
-    Bedrock keeps one such configuration per account and region.
+    their metadata, for every model invoked there), and where they go (a CloudWatch Logs log group, an S3 bucket,
+    or both). Bedrock keeps one such configuration per account and region.
   - The task states the whole configuration it wants. An option left unset is not left as it is in AWS; it takes
     its documented meaning (a destination not given is removed, a kind of data not set is logged), so that the
     task means the same whatever was configured before it, as with other amazon.aws modules.
@@ -27,8 +27,8 @@ options:
     description:
       - V(present) makes the configuration the one the task states. At least one of O(cloudwatch) and O(s3) is
         needed.
-      - V(absent) deletes the configuration: Bedrock stops logging invocations in the region. No other option may
-        be set with it.
+      - V(absent) deletes the configuration, and Bedrock stops logging invocations in the region. No other option
+        may be set with it.
     type: str
     choices: ['present', 'absent']
     default: present
@@ -39,7 +39,8 @@ options:
     suboptions:
       log_group_name:
         description:
-          - The log group's name (1 to 512 letters, digits and C(. - _ / #)). The log group must exist.
+          - The log group's name, 1 to 512 letters, digits, C(.), C(-), C(_), C(/) and C(#). The log group must
+            exist.
         type: str
         required: true
       role_arn:
@@ -93,7 +94,8 @@ options:
     description:
       - Whether the logs include video.
       - Unset, V(true). Setting it, to V(true) or V(false), requires boto3 >= 1.35.74. An older boto3 cannot send
-        it: the module then leaves it out of what it sends (Bedrock applies its own default), compares and returns.
+        it, so the module then leaves it out of what it sends (Bedrock applies its own default), compares and
+        returns.
     type: bool
   audio_data_delivery:
     description:

@@ -13,6 +13,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_logging as logging_
+from ansible_collections.amazon.ai.plugins.module_utils.common import S3_BUCKET_PATTERN
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
@@ -40,7 +41,11 @@ def test_limits_are_the_service_models():
     assert SHAPES["LogGroupName"].metadata == {"min": 1, "max": logging_.MAX_LOG_GROUP_NAME_LENGTH}
     assert SHAPES["KeyPrefix"].metadata["max"] == logging_.MAX_KEY_PREFIX_LENGTH
     bucket = SHAPES["BucketName"].metadata
-    assert (bucket["min"], bucket["max"]) == (logging_.MIN_BUCKET_NAME_LENGTH, logging_.MAX_BUCKET_NAME_LENGTH)
+    assert bucket["max"] == logging_.MAX_BUCKET_NAME_LENGTH
+    # The shared bucket pattern holds the minimum: 3 characters.
+    assert (bucket["min"], bucket["max"]) == (3, 63)
+    assert not S3_BUCKET_PATTERN.fullmatch("ab") and S3_BUCKET_PATTERN.fullmatch("abc")
+    assert S3_BUCKET_PATTERN.fullmatch("a" * 63) and not S3_BUCKET_PATTERN.fullmatch("a" * 64)
     members = [name for name in SHAPES["LoggingConfig"].members if name.endswith("DataDeliveryEnabled")]
     assert sorted(members) == sorted(f"{kind}DataDeliveryEnabled" for kind in ALL_KINDS)
     logs = botocore.session.get_session().get_service_model("logs").shape_for("LogGroupName").metadata
@@ -97,25 +102,25 @@ def test_bucket_names_s3_accepts(bucket):
 @pytest.mark.parametrize(
     "bucket, message",
     [
-        ("", "s3.bucket_name must be the name of an S3 bucket, not ''"),
-        (None, "s3.bucket_name must be the name of an S3 bucket, not None"),
-        ("ab", "s3.bucket_name 'ab' is 2 characters long; S3 bucket names have 3 to 63"),
-        ("a" * 64, "is 64 characters long; S3 bucket names have 3 to 63"),
-        ("My-Logs", "s3.bucket_name 'My-Logs' is not an S3 bucket name: those are lower-case letters"),
-        ("my_logs", "'my_logs' is not an S3 bucket name: those are lower-case letters"),
-        ("-logs", "'-logs' is not an S3 bucket name"),
-        ("logs.", "'logs.' is not an S3 bucket name"),
-        ("s3://logs", "'s3://logs' is not an S3 bucket name"),
-        ("my..logs", "'my..logs' is not an S3 bucket name: it has two periods in a row"),
-        ("192.168.5.4", "'192.168.5.4' is not an S3 bucket name: it is written as an IP address"),
-        ("xn--logs", "'xn--' is reserved by S3"),
-        ("sthree-logs", "'sthree-' is reserved by S3"),
-        ("amzn-s3-demo-logs", "'amzn-s3-demo-' is reserved by S3"),
-        ("logs-s3alias", "'-s3alias' is reserved by S3"),
-        ("logs--ol-s3", "'--ol-s3' is reserved by S3"),
-        ("logs.mrap", "'.mrap' is reserved by S3"),
-        ("logs--x-s3", "'--x-s3' is reserved by S3"),
-        ("logs--table-s3", "'--table-s3' is reserved by S3"),
+        ("", "s3.bucket_name must be a bucket name, not ''"),
+        (None, "s3.bucket_name must be a bucket name, not None"),
+        ("ab", "s3.bucket_name 'ab' is not a valid bucket name: 3 to 63 lower-case letters"),
+        ("a" * 64, "s3.bucket_name is 64 characters long; bucket names have at most 63"),
+        ("My-Logs", "s3.bucket_name 'My-Logs' is not a valid bucket name: 3 to 63 lower-case letters"),
+        ("my_logs", "'my_logs' is not a valid bucket name"),
+        ("-logs", "'-logs' is not a valid bucket name"),
+        ("logs.", "'logs.' is not a valid bucket name"),
+        ("s3://logs", "'s3://logs' is not a valid bucket name"),
+        ("my..logs", "'my..logs' is not a valid bucket name: it has two periods in a row"),
+        ("192.168.5.4", "'192.168.5.4' is not a valid bucket name: it is an IP address"),
+        ("xn--logs", "'xn--' there for itself"),
+        ("sthree-logs", "'sthree-' there for itself"),
+        ("amzn-s3-demo-logs", "'amzn-s3-demo-' there for itself"),
+        ("logs-s3alias", "'-s3alias' there for itself"),
+        ("logs--ol-s3", "'--ol-s3' there for itself"),
+        ("logs.mrap", "'.mrap' there for itself"),
+        ("logs--x-s3", "'--x-s3' there for itself"),
+        ("logs--table-s3", "'--table-s3' there for itself"),
     ],
 )
 def test_bucket_names_s3_refuses(bucket, message):
@@ -157,21 +162,24 @@ MODEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-expre
             "cloudwatch.role_arn must be the ARN of an IAM role",
         ),
         (task(cloudwatch=cloudwatch(role_arn="bedrock-logging")), "cloudwatch.role_arn must be the ARN of an IAM role"),
-        (task(cloudwatch=cloudwatch(log_group_name="")), "cloudwatch.log_group_name must be the name of a CloudWatch"),
-        (task(cloudwatch=cloudwatch(log_group_name="a" * 513)), "cloudwatch.log_group_name is 513 characters long"),
+        (task(cloudwatch=cloudwatch(log_group_name="")), "cloudwatch.log_group_name must be a log group name, not ''"),
+        (
+            task(cloudwatch=cloudwatch(log_group_name="a" * 513)),
+            "cloudwatch.log_group_name is 513 characters long; log group names have at most 512",
+        ),
         (
             task(cloudwatch=cloudwatch(log_group_name="bedrock logs")),
-            "cloudwatch.log_group_name 'bedrock logs' is not a log group name",
+            "cloudwatch.log_group_name 'bedrock logs' is not a valid log group name: letters, digits",
         ),
         (
             task(cloudwatch=cloudwatch(large_data_delivery_s3={"bucket_name": "Big", "key_prefix": None})),
-            "cloudwatch.large_data_delivery_s3.bucket_name 'Big' is not an S3 bucket name",
+            "cloudwatch.large_data_delivery_s3.bucket_name 'Big' is not a valid bucket name",
         ),
         (
             task(cloudwatch=cloudwatch(large_data_delivery_s3={"bucket_name": "big", "key_prefix": "k" * 1025})),
             "cloudwatch.large_data_delivery_s3.key_prefix is 1025 characters long; Bedrock takes at most 1024",
         ),
-        (task(s3={"bucket_name": "a" * 64}), "s3.bucket_name "),
+        (task(s3={"bucket_name": "a" * 64}), "s3.bucket_name is 64 characters long"),
         (task(s3={"bucket_name": "logs", "key_prefix": "k" * 1025}), "s3.key_prefix is 1025 characters long"),
     ],
 )

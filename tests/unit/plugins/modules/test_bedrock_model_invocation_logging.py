@@ -151,7 +151,7 @@ def test_an_aws_error_is_reported_with_its_code(capsys, bedrock):
             {"cloudwatch": {"log_group_name": "g", "role_arn": "arn:aws:iam::123456789012:user/u"}},
             "cloudwatch.role_arn",
         ),
-        ({"s3": {"bucket_name": "My_Logs"}}, "s3.bucket_name 'My_Logs' is not an S3 bucket name"),
+        ({"s3": {"bucket_name": "My_Logs"}}, "s3.bucket_name 'My_Logs' is not a valid bucket name"),
         ({"state": "absent", "text_data_delivery": False}, "so text_data_delivery cannot be set with it"),
     ],
 )
