@@ -27,12 +27,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
-from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_name
 from ansible_collections.amazon.ai.plugins.module_utils.inference_profile import LIST_PROFILES_BOTO3
 from ansible_collections.amazon.ai.plugins.module_utils.inference_profile import system_profiles_by_model
 from ansible_collections.amazon.ai.plugins.module_utils.sending import AdaptiveLimiter
 from ansible_collections.amazon.ai.plugins.module_utils.sending import run_concurrently
 from ansible_collections.amazon.ai.plugins.module_utils.sending import send_within
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
 from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
@@ -45,6 +46,7 @@ FILTERS = (
 )
 # botocore's bedrock model: Provider, and GetFoundationModelIdentifier (a model id or a foundation model's ARN).
 PROVIDER_PATTERN = re.compile(r"[A-Za-z0-9- ]{1,63}")
+MAX_PROVIDER_LENGTH = 63
 MAX_MODEL_IDENTIFIER_LENGTH = 2048
 MODEL_IDENTIFIER_PATTERN = re.compile(
     r"(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}"
@@ -82,22 +84,23 @@ def foundation_models_mutually_exclusive() -> List[List[str]]:
 
 def check_foundation_models_options(params: Mapping) -> None:
     """Refuse, naming the option, a model id or provider name Bedrock would refuse; nothing is sent before this."""
-    model_id = params.get("model_id")
-    if model_id is not None:
-        if len(model_id) > MAX_MODEL_IDENTIFIER_LENGTH:
-            raise BedrockParameterError(
-                f"model_id is {len(model_id)} characters long; Bedrock takes at most {MAX_MODEL_IDENTIFIER_LENGTH}"
-            )
-        if not MODEL_IDENTIFIER_PATTERN.fullmatch(model_id):
-            raise BedrockParameterError(
-                f"model_id {model_id[:200]!r} is neither a foundation model id (such as "
-                "amazon.nova-lite-v1:0) nor a foundation model's ARN"
-            )
-    provider = params.get("provider")
-    if provider is not None and not PROVIDER_PATTERN.fullmatch(provider):
-        raise BedrockParameterError(
-            f"provider {provider[:200]!r} is not a provider name Bedrock takes: 1 to 63 letters, digits, spaces "
-            "and '-'"
+    if params.get("model_id") is not None:
+        check_name(
+            "model_id",
+            params["model_id"],
+            MODEL_IDENTIFIER_PATTERN,
+            MAX_MODEL_IDENTIFIER_LENGTH,
+            "foundation model id",
+            "an id such as amazon.nova-lite-v1:0, or the ARN of a foundation model",
+        )
+    if params.get("provider") is not None:
+        check_name(
+            "provider",
+            params["provider"],
+            PROVIDER_PATTERN,
+            MAX_PROVIDER_LENGTH,
+            "provider name",
+            "1 to 63 letters, digits, spaces and '-'",
         )
 
 
@@ -149,7 +152,7 @@ def _read_models(client: Any, params: Mapping) -> List[Mapping]:
         return []
 
 
-def foundation_models_info(module: Any, progress: Any) -> Dict[str, Any]:
+def foundation_models_info(module: Any, progress: Progress) -> Dict[str, Any]:
     """bedrock_foundation_models_info's work: the models the task asks for, with what its options add."""
     params = module.params
     check_foundation_models_options(params)

@@ -32,6 +32,7 @@ from ansible_collections.amazon.ai.plugins.module_utils.common import S3_BUCKET_
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_name
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_role_arn
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 # The kinds of data a configuration logs, each an option <kind>_data_delivery and a member <kind>DataDeliveryEnabled.
@@ -51,8 +52,6 @@ BUCKET_NAME_RULE = "3 to 63 lower-case letters, digits, '.' and '-', starting an
 IP_ADDRESS_PATTERN = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-
-DESTINATIONS = ("cloudwatch", "s3")
 
 
 def delivery_option(kind: str) -> str:
@@ -128,13 +127,15 @@ def _check_s3(option: str, s3: Mapping) -> None:
 def check_logging_options(params: Mapping) -> None:
     """Refuse, naming the option, a task whose configuration Bedrock would refuse; nothing is sent before this."""
     if params.get("state") == "absent":
-        given = [name for name in (*DESTINATIONS, *map(delivery_option, DATA_KINDS)) if params.get(name) is not None]
+        given = [
+            name for name in (*DESTINATION_FIELDS, *map(delivery_option, DATA_KINDS)) if params.get(name) is not None
+        ]
         if given:
             raise BedrockParameterError(
                 f"state=absent deletes the configuration, so {', '.join(given)} cannot be set with it"
             )
         return
-    if not any(params.get(name) for name in DESTINATIONS):
+    if not any(params.get(name) for name in DESTINATION_FIELDS):
         raise BedrockParameterError("invocation logs need a destination: set cloudwatch, s3, or both")
     cloudwatch = params.get("cloudwatch")
     if cloudwatch:
@@ -153,31 +154,43 @@ def check_logging_options(params: Mapping) -> None:
         _check_s3("s3", params["s3"])
 
 
-def _s3_form(s3: Mapping) -> Dict[str, str]:
-    form = {"bucket_name": s3["bucket_name"]}
-    if s3.get("key_prefix"):
-        form["key_prefix"] = s3["key_prefix"]
-    return form
+# The destinations: each option's API member, and the fields within it, as (member, fields or None).
+_S3_FIELDS: Dict[str, Tuple[str, Any]] = {"bucket_name": ("bucketName", None), "key_prefix": ("keyPrefix", None)}
+DESTINATION_FIELDS: Dict[str, Tuple[str, Any]] = {
+    "cloudwatch": (
+        "cloudWatchConfig",
+        {
+            "log_group_name": ("logGroupName", None),
+            "role_arn": ("roleArn", None),
+            "large_data_delivery_s3": ("largeDataDeliveryS3Config", _S3_FIELDS),
+        },
+    ),
+    "s3": ("s3Config", _S3_FIELDS),
+}
+
+
+def _destinations(
+    source: Mapping, from_api: bool, to_api: bool, fields: Mapping = DESTINATION_FIELDS
+) -> Dict[str, Any]:
+    """The destinations source holds (keyed by API members, from_api, or by options), keyed as to_api says, without
+    what is unset or empty: a destination not configured, an empty key prefix."""
+    result: Dict[str, Any] = {}
+    for option, (member, inner) in fields.items():
+        value = source.get(member if from_api else option)
+        if inner is not None and value:
+            value = _destinations(value, from_api, to_api, inner)
+        if value:
+            result[member if to_api else option] = value
+    return result
 
 
 def desired_logging_config(params: Mapping, kinds: Iterable[str]) -> Dict[str, Any]:
     """The configuration a task with state=present states, in the normal form (kinds: sendable_kinds())."""
-    config: Dict[str, Any] = {}
-    cloudwatch = params.get("cloudwatch")
-    if cloudwatch:
-        config["cloudwatch"] = {"log_group_name": cloudwatch["log_group_name"], "role_arn": cloudwatch["role_arn"]}
-        if cloudwatch.get("large_data_delivery_s3"):
-            config["cloudwatch"]["large_data_delivery_s3"] = _s3_form(cloudwatch["large_data_delivery_s3"])
-    if params.get("s3"):
-        config["s3"] = _s3_form(params["s3"])
+    config = _destinations(params, from_api=False, to_api=False)
     for kind in kinds:
         value = params.get(delivery_option(kind))
         config[delivery_option(kind)] = True if value is None else bool(value)
     return config
-
-
-def _s3_from_reply(s3: Mapping) -> Dict[str, str]:
-    return _s3_form({"bucket_name": s3.get("bucketName"), "key_prefix": s3.get("keyPrefix")})
 
 
 def normal_logging_config(logging_config: Optional[Mapping], kinds: Iterable[str]) -> Dict[str, Any]:
@@ -187,43 +200,22 @@ def normal_logging_config(logging_config: Optional[Mapping], kinds: Iterable[str
     """
     if not logging_config:
         return {}
-    config: Dict[str, Any] = {}
-    cloudwatch = logging_config.get("cloudWatchConfig")
-    if cloudwatch:
-        config["cloudwatch"] = {"log_group_name": cloudwatch.get("logGroupName"), "role_arn": cloudwatch.get("roleArn")}
-        if cloudwatch.get("largeDataDeliveryS3Config"):
-            config["cloudwatch"]["large_data_delivery_s3"] = _s3_from_reply(cloudwatch["largeDataDeliveryS3Config"])
-    if logging_config.get("s3Config"):
-        config["s3"] = _s3_from_reply(logging_config["s3Config"])
+    config = _destinations(logging_config, from_api=True, to_api=False)
     for kind in kinds:
         config[delivery_option(kind)] = bool(logging_config.get(_delivery_member(kind)))
     return config
 
 
-def _s3_request(s3: Mapping) -> Dict[str, str]:
-    request = {"bucketName": s3["bucket_name"]}
-    if s3.get("key_prefix"):
-        request["keyPrefix"] = s3["key_prefix"]
-    return request
-
-
 def build_logging_request(config: Mapping) -> Dict[str, Any]:
     """PutModelInvocationLoggingConfiguration's loggingConfig for a configuration in the normal form."""
-    request: Dict[str, Any] = {}
-    cloudwatch = config.get("cloudwatch")
-    if cloudwatch:
-        request["cloudWatchConfig"] = {"logGroupName": cloudwatch["log_group_name"], "roleArn": cloudwatch["role_arn"]}
-        if cloudwatch.get("large_data_delivery_s3"):
-            request["cloudWatchConfig"]["largeDataDeliveryS3Config"] = _s3_request(cloudwatch["large_data_delivery_s3"])
-    if config.get("s3"):
-        request["s3Config"] = _s3_request(config["s3"])
+    request = _destinations(config, from_api=False, to_api=True)
     for kind in DATA_KINDS:
         if delivery_option(kind) in config:
             request[_delivery_member(kind)] = config[delivery_option(kind)]
     return request
 
 
-def manage_logging(module: Any, progress: Any) -> Dict[str, Any]:
+def manage_logging(module: Any, progress: Progress) -> Dict[str, Any]:
     """bedrock_model_invocation_logging's work: read, compare in the normal form, and write only what differs."""
     params = module.params
     check_logging_options(params)

@@ -79,13 +79,17 @@ def test_check_accepts(params):
 @pytest.mark.parametrize(
     "params, message",
     [
-        (task(model_id="amazon nova"), "model_id 'amazon nova' is neither a foundation model id"),
-        (task(model_id="Amazon.Nova"), "model_id 'Amazon.Nova' is neither"),
-        (task(model_id="arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.x.y"), "is neither"),
-        (task(model_id="a." + "b" * 2047), "model_id is 2049 characters long; Bedrock takes at most 2048"),
-        (task(provider="Anthropic!"), "provider 'Anthropic!' is not a provider name Bedrock takes"),
-        (task(provider=""), "provider '' is not a provider name"),
-        (task(provider="a" * 64), "is not a provider name Bedrock takes: 1 to 63 letters"),
+        (task(model_id="amazon nova"), "model_id 'amazon nova' is not a valid foundation model id: an id such as"),
+        (task(model_id="Amazon.Nova"), "model_id 'Amazon.Nova' is not a valid foundation model id"),
+        (
+            task(model_id="arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.x.y"),
+            "is not a valid foundation model id: an id such as amazon.nova-lite-v1:0, or the ARN of a foundation model",
+        ),
+        (task(model_id="a." + "b" * 2047), "model_id is 2049 characters long; foundation model ids have at most 2048"),
+        (task(model_id=""), "model_id must be a foundation model id, not ''"),
+        (task(provider="Anthropic!"), "provider 'Anthropic!' is not a valid provider name: 1 to 63 letters"),
+        (task(provider=""), "provider must be a provider name, not ''"),
+        (task(provider="a" * 64), "provider is 64 characters long; provider names have at most 63"),
     ],
 )
 def test_check_refuses_naming_the_option(params, message):

@@ -131,8 +131,14 @@ def test_an_old_boto3_refuses_what_it_cannot_call(capsys, bedrock, monkeypatch, 
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"provider": "Anthropic!"}, "Invalid task, nothing was sent: provider 'Anthropic!' is not a provider name"),
-        ({"model_id": "no such model"}, "Invalid task, nothing was sent: model_id 'no such model' is neither"),
+        (
+            {"provider": "Anthropic!"},
+            "Invalid task, nothing was sent: provider 'Anthropic!' is not a valid provider name",
+        ),
+        (
+            {"model_id": "no such model"},
+            "Invalid task, nothing was sent: model_id 'no such model' is not a valid foundation model id",
+        ),
         ({"model_id": SONNET, "by_provider": "Anthropic"}, "parameters are mutually exclusive: model_id|provider"),
     ],
 )
