@@ -169,16 +169,14 @@ DESTINATION_FIELDS: Dict[str, Tuple[str, Any]] = {
 }
 
 
-def _destinations(
-    source: Mapping, from_api: bool, to_api: bool, fields: Mapping = DESTINATION_FIELDS
-) -> Dict[str, Any]:
+def _destinations(source: Mapping, fields: Mapping, from_api: bool, to_api: bool) -> Dict[str, Any]:
     """The destinations source holds (keyed by API members, from_api, or by options), keyed as to_api says, without
     what is unset or empty: a destination not configured, an empty key prefix."""
     result: Dict[str, Any] = {}
     for option, (member, inner) in fields.items():
         value = source.get(member if from_api else option)
         if inner is not None and value:
-            value = _destinations(value, from_api, to_api, inner)
+            value = _destinations(value, inner, from_api, to_api)
         if value:
             result[member if to_api else option] = value
     return result
@@ -186,7 +184,7 @@ def _destinations(
 
 def desired_logging_config(params: Mapping, kinds: Iterable[str]) -> Dict[str, Any]:
     """The configuration a task with state=present states, in the normal form (kinds: sendable_kinds())."""
-    config = _destinations(params, from_api=False, to_api=False)
+    config = _destinations(params, DESTINATION_FIELDS, from_api=False, to_api=False)
     for kind in kinds:
         value = params.get(delivery_option(kind))
         config[delivery_option(kind)] = True if value is None else bool(value)
@@ -200,7 +198,7 @@ def normal_logging_config(logging_config: Optional[Mapping], kinds: Iterable[str
     """
     if not logging_config:
         return {}
-    config = _destinations(logging_config, from_api=True, to_api=False)
+    config = _destinations(logging_config, DESTINATION_FIELDS, from_api=True, to_api=False)
     for kind in kinds:
         config[delivery_option(kind)] = bool(logging_config.get(_delivery_member(kind)))
     return config
@@ -208,7 +206,7 @@ def normal_logging_config(logging_config: Optional[Mapping], kinds: Iterable[str
 
 def build_logging_request(config: Mapping) -> Dict[str, Any]:
     """PutModelInvocationLoggingConfiguration's loggingConfig for a configuration in the normal form."""
-    request = _destinations(config, from_api=False, to_api=True)
+    request = _destinations(config, DESTINATION_FIELDS, from_api=False, to_api=True)
     for kind in DATA_KINDS:
         if delivery_option(kind) in config:
             request[_delivery_member(kind)] = config[delivery_option(kind)]
