@@ -15,6 +15,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from . import bedrock_endpoint as be
@@ -64,7 +65,7 @@ def client_error(call: Any, **kwargs: Any) -> dict[str, Any]:
     [
         (profile_rules.NAME, "InferenceProfileName"),
         (profile_rules.DESCRIPTION, "InferenceProfileDescription"),
-        (profile_rules.TOKEN, "IdempotencyToken"),
+        (control_plane.IDEMPOTENCY_TOKEN, "IdempotencyToken"),
         (profile_rules.SOURCE_ARN, "InferenceProfileModelSourceArn"),
         (profile_rules.IDENTIFIER, "InferenceProfileIdentifier"),
         (control_plane.PAGINATION_TOKEN, "PaginationToken"),
@@ -301,6 +302,7 @@ QUERY_NAMES = st.sampled_from(["byProvider", "byCustomizationType", "byOutputMod
 VALUES = st.sampled_from([*foundation_models.CUSTOMIZATIONS, *foundation_models.MODALITIES, "ON_DEMAND"]) | st.text()
 
 
+@settings(deadline=None)
 @given(st.dictionaries(QUERY_NAMES, VALUES, max_size=4))
 def test_any_listing_is_a_subset_of_the_catalogue_or_a_validation_error(query: dict[str, str]) -> None:
     try:
@@ -313,6 +315,7 @@ def test_any_listing_is_a_subset_of_the_catalogue_or_a_validation_error(query: d
         ]
 
 
+@settings(deadline=None)
 @given(st.text(max_size=200))
 def test_any_identifier_is_found_or_refused(identifier: str) -> None:
     for answer in (foundation_models.get_model, foundation_models.availability):

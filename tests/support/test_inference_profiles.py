@@ -13,6 +13,7 @@ from typing import Any
 import botocore.exceptions
 import pytest
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from . import bedrock_endpoint as be
@@ -362,11 +363,21 @@ def test_the_reset_forgets_profiles_tags_and_settings(server: be.BedrockServer, 
 
 
 @pytest.mark.parametrize(
-    "body", [b"{", b"[]", b'{"default_page_size": 0}', b'{"default_page_size": true}', b'{"other": 1}']
+    "body, complaint",
+    [
+        (b"{", "JSON object"),
+        (b"[]", "JSON object"),
+        (b'{"default_page_size": 0}', "default_page_size"),
+        (b'{"default_page_size": 1001}', "default_page_size"),
+        (b'{"default_page_size": true}', "default_page_size"),
+        (b'{"other": 1}', "default_page_size"),
+    ],
 )
-def test_the_config_route_refuses_bad_settings(server: be.BedrockServer, body: bytes) -> None:
+def test_the_config_route_refuses_bad_settings(server: be.BedrockServer, body: bytes, complaint: str) -> None:
+    before = control(server, "GET", "/_test/inference-profiles/config")
     status, dummy, data = raw_request(server, "POST", "/_test/inference-profiles/config", body)
-    assert status == 400 and "default_page_size" in json.loads(data)["message"]
+    assert status == 400 and complaint in json.loads(data)["message"]
+    assert control(server, "GET", "/_test/inference-profiles/config") == before
 
 
 JSON = st.recursive(
@@ -377,6 +388,7 @@ JSON = st.recursive(
 MEMBERS = st.sampled_from(["inferenceProfileName", "description", "clientRequestToken", "modelSource", "tags"])
 
 
+@settings(deadline=None)
 @given(st.dictionaries(MEMBERS | st.text(max_size=10), JSON | st.just({"copyFrom": US_HAIKU_ARN}), max_size=6) | JSON)
 def test_any_create_body_is_accepted_or_refused_as_the_service_does(body: Any) -> None:
     try:
@@ -387,6 +399,7 @@ def test_any_create_body_is_accepted_or_refused_as_the_service_does(body: Any) -
         assert isinstance(body, dict) and profile_rules.NAME.fullmatch(body["inferenceProfileName"])
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["maxResults", "nextToken", "type", "projectIdentifier", "x"]), st.text()))
 def test_any_list_query_is_accepted_or_refused_as_the_service_does(query: dict[str, str]) -> None:
     try:

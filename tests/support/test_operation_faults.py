@@ -99,11 +99,40 @@ def test_reset_and_delete_forget_faults(server: be.BedrockServer) -> None:
         assert clients(server.url)[0].list_foundation_models()["modelSummaries"]
 
 
+def test_a_dropped_call_runs_and_a_retry_finds_what_it_made(server: be.BedrockServer, no_backoff: None) -> None:
+    reset(server)
+    control(server, "POST", "/_test/faults", {"operation": "CreateInferenceProfile", "error": "drop"})
+    request = {"inferenceProfileName": "dropped", "modelSource": {"copyFrom": NOVA_ARN}, "clientRequestToken": "t-1"}
+    with pytest.raises(botocore.exceptions.ConnectionClosedError):
+        clients(server.url)[0].create_inference_profile(**request)
+    bedrock = clients(server.url, RETRYING)[0]
+    [made] = bedrock.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]
+    # The same token finds the profile the dropped call made, rather than making another or a conflict.
+    assert bedrock.create_inference_profile(**request)["inferenceProfileArn"] == made["inferenceProfileArn"]
+    assert operations(server) == ["CreateInferenceProfile", "ListInferenceProfiles", "CreateInferenceProfile"]
+
+
+@pytest.mark.parametrize(
+    "forget, forgotten",
+    [
+        ("/_test/guardrails", ["ApplyGuardrail", "ListGuardrails"]),
+        ("/_test/batch", ["CreateModelInvocationJob", "GetModelInvocationJob"]),
+    ],
+)
+def test_an_api_reset_forgets_its_own_faults_only(server: be.BedrockServer, forget: str, forgotten: list[str]) -> None:
+    reset(server)
+    for operation in [*forgotten, "ListFoundationModels"]:
+        control(server, "POST", "/_test/faults", {"operation": operation, "error": "drop"})
+    control(server, "DELETE", forget)
+    assert control(server, "GET", "/_test/faults") == {"ListFoundationModels": ["drop"]}
+
+
 @pytest.mark.parametrize(
     "order, complaint",
     [
         ({"operation": "NoSuchOperation", "error": "ThrottlingException"}, "unknown operation"),
         ({"operation": "InvokeModel", "error": "NoSuchException"}, "unknown error"),
+        ({"operation": "GetModelInvocationLoggingConfiguration", "error": "drop"}, "not dropped"),
         ({"operation": "InvokeModel", "error": "ThrottlingException", "times": 0}, "times"),
         ({"operation": "InvokeModel", "error": "ThrottlingException", "times": True}, "times"),
         ({"operation": "InvokeModel", "error": "ThrottlingException", "message": 5}, "message"),

@@ -14,17 +14,17 @@ Control routes (never signed, JSON), also used by the benchmark:
 ``POST /_test/batch/jobs/{name, id or ARN}/finish`` and ``POST /_test/batch/finish`` (every job), body
 ``{"status": "Completed|PartiallyCompleted|Failed|Expired|Stopped"}`` optional,
 ``POST /_test/batch/jobs/{name, id or ARN}/wait`` (body ``{"timeout": seconds}``: until the job is final),
-``POST /_test/batch/faults`` (body ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or
-"drop", "times": N}``: the next N calls of that operation fail so, "drop" creates the job and hangs up),
-``DELETE /_test/batch`` (forget every job, tag and fault; the configuration back to the server's defaults; the
-server's ``DELETE /_test/requests`` does that too). An ARN in a control path is percent-encoded (it holds a ``/``).
+``DELETE /_test/batch`` (forget every job, tag and fault of the batch operations; the configuration back to the
+server's defaults; the server's ``DELETE /_test/requests`` does that too). An ARN in a control path is
+percent-encoded (it holds a ``/``). Faults go through ``POST /_test/faults`` (operation_faults.py), as for every
+operation: ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or "drop", "times": N}``,
+"drop" creating the job and hanging up.
 The leading words of a job's name pick a scenario (``hold-``, ``expire-``, ``fail-``, ``partial-``, ``dropped-``):
 batch_jobs.py says what each does.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from typing import Callable
@@ -37,8 +37,8 @@ from .batch_rules import BatchConfig
 from .batch_rules import check_create
 from .batch_rules import check_identifier
 from .batch_rules import check_list
-from .control_plane import ERRORS
 from .control_plane import ServiceError
+from .control_plane import control_answer
 from .control_plane import error
 from .control_plane import json_body
 from .control_plane import request_region
@@ -48,6 +48,9 @@ from .core import Route
 from .core import error_reply
 from .core import json_bytes
 from .inference_profiles import resolve_invocation
+from .operation_faults import DROPPED
+from .operation_faults import OperationFaults
+from .operation_faults import operation_faults
 from .s3_proxy import S3Upstream
 from .tagging import TagStore
 
@@ -65,6 +68,7 @@ BEDROCK_PATHS = (
     "/foundation-models",
     "/foundation-model-availability/",
     "/logging/modelinvocations",
+    "/guardrail",
 )
 
 
@@ -76,17 +80,16 @@ def is_bedrock_path(path: str) -> bool:
 class BatchService:
     """The batch API's jobs and tags and its test controls, for one fake server."""
 
-    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None, tags: TagStore | None = None) -> None:
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig, tags: TagStore, faults: OperationFaults) -> None:
         self.store = JobStore(s3, config, tags)
+        self.faults = faults
 
     def reset(self) -> None:
         self.store.reset()
+        self.faults.forget(_OPERATIONS)
 
     def answer(self, operation: str, request: Request) -> Reply:
         try:
-            fault = self.store.take_fault(operation)
-            if fault is not None and fault != "drop":
-                raise error(fault, f"Fault injected by the test for {operation}.")
             if operation == "CreateModelInvocationJob":
                 body = json_body(request.body)
                 check_create(body)
@@ -94,9 +97,9 @@ class BatchService:
                 answer_as = resolve_invocation(request, body["modelId"])
                 region = request_region(request.headers, self.store.config.region)
                 job, created = self.store.create(body, region, answer_as)
-                if created and (fault == "drop" or "dropped" in job.scenarios):
+                if created and "dropped" in job.scenarios:
                     # The job exists, but the client never hears so: it sees the connection close.
-                    return Reply(200, b"", wire=b"")
+                    return DROPPED
                 return Reply(200, json_bytes({"jobArn": job.arn}))
             if operation in ("GetModelInvocationJob", "StopModelInvocationJob"):
                 identifier = unquote(request.match.group("job"))
@@ -114,43 +117,21 @@ class BatchService:
 
     # --- test controls -----------------------------------------------------------------------------------------
 
-    def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
-        """(status, JSON payload) of a ``/_test/batch`` control route."""
-        try:
-            request = json.loads(body) if body.strip() else {}
-            if not isinstance(request, dict):
-                raise ValueError("the body must be a JSON object")
-            return self._control(method, path, request)
-        except ValueError as exc:
-            return 400, {"message": str(exc)}
-        except ServiceError as exc:
-            return exc.status, {"message": exc.message}
-
-    def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+    def control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/batch`` control route, given its body."""
         store = self.store
         if path == "/_test/batch/config":
-            if method == "POST":
-                with store.cond:
-                    store.config.update(request)
-                    store.cond.notify_all()
-            return 200, store.config.snapshot()
+            with store.cond:
+                # Jobs waiting out a status look at the (maybe new) step_seconds again.
+                store.cond.notify_all()
+                return 200, store.config.configure(method, request)
         if path == "/_test/batch/jobs" and method == "GET":
             return 200, store.snapshot()
         if path == "/_test/batch" and method == "DELETE":
-            store.reset()
+            self.reset()
             return 200, {"ok": True}
         if path == "/_test/batch/finish" and method == "POST":
             store.finish(None, _final_status(request))
-            return 200, {"ok": True}
-        if path == "/_test/batch/faults" and method == "POST":
-            operation, code, times = request.get("operation"), request.get("error"), request.get("times", 1)
-            if operation not in _OPERATIONS:
-                raise ValueError(f"unknown operation {operation!r}")
-            if code not in ERRORS and not (code == "drop" and operation == "CreateModelInvocationJob"):
-                raise ValueError(f"unknown error {code!r} (or 'drop', for CreateModelInvocationJob only)")
-            if isinstance(times, bool) or not isinstance(times, int) or times < 1:
-                raise ValueError("times must be a positive integer")
-            store.add_fault(operation, code, times)
             return 200, {"ok": True}
         match = _CONTROL_JOB.match(path)
         if match and method == "POST":
@@ -174,8 +155,8 @@ class BatchService:
 def _service(request: Request) -> BatchService:
     server = request.server
     # Taken first: server.state() holds its lock while it makes a state, so a factory must not call it again.
-    tags = tagging.tag_store(server)
-    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults), tags))
+    tags, faults = tagging.tag_store(server), operation_faults(server)
+    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults), tags, faults))
 
 
 def _api(operation: str) -> Callable[[Request], Reply]:
@@ -183,8 +164,7 @@ def _api(operation: str) -> Callable[[Request], Reply]:
 
 
 def _control_route(request: Request) -> Reply:
-    status, payload = _service(request).control(request.method, request.path, request.body)
-    return Reply(status, json_bytes(payload))
+    return control_answer(request.body, lambda body: _service(request).control(request.method, request.path, body))
 
 
 _OPERATIONS = {

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import secrets
-import string
 import threading
 import time
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from .control_plane import decode_token
 from .control_plane import encode_token
 from .control_plane import error
 from .control_plane import iso
+from .control_plane import new_id
 from .control_plane import now
 from .models import family_model_id
 from .models import family_reply
@@ -51,7 +50,6 @@ EXPIRED_MESSAGE = (
 )
 FAILED_MESSAGE = "An internal error occurred while running the batch inference job. Submit a new job request."
 PARTIAL_MESSAGE = "Not all of your records could be processed in time."
-_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass
@@ -141,12 +139,11 @@ class JobStore:
         self.config = copy.deepcopy(self.defaults)
         self.cond = threading.Condition()
         self.jobs: dict[str, Job] = {}
-        self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
     # --- the API -----------------------------------------------------------------------------------------------
 
-    def create(self, request: dict[str, Any], region: str | None, answer_as: str | None = None) -> tuple[Job, bool]:
+    def create(self, request: dict[str, Any], region: str, answer_as: str | None = None) -> tuple[Job, bool]:
         """The job a (checked) create request names, and whether this request created it; its records are answered
         as ``answer_as`` (the model an application inference profile copies) or its modelId."""
         with self.cond:
@@ -173,10 +170,8 @@ class JobStore:
                     f"You have reached the quota of {self.config.max_active_jobs} in-progress and submitted batch "
                     f"inference jobs for {request['modelId']}.",
                 )
-            job_id = ""
-            while not job_id or job_id in self.jobs:
-                job_id = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(12))
-            arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
+            job_id = new_id(self.jobs)
+            arn = f"arn:aws:bedrock:{region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
             job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), now())
             job.answer_as = answer_as or request["modelId"]
@@ -224,16 +219,7 @@ class JobStore:
                 result["nextToken"] = encode_token(page[-1].seq)
             return result
 
-    def take_fault(self, operation: str) -> str | None:
-        with self.cond:
-            queue = self.faults.get(operation)
-            return queue.pop(0) if queue else None
-
     # --- test controls -----------------------------------------------------------------------------------------
-
-    def add_fault(self, operation: str, code: str, times: int) -> None:
-        with self.cond:
-            self.faults.setdefault(operation, []).extend([code] * times)
 
     def advance(self, identifier: str, steps: int = 1) -> None:
         with self.cond:
@@ -273,7 +259,6 @@ class JobStore:
                 job.abandoned = job.rush = job.stop_requested = True
             self.jobs.clear()
             self.tags.forget_where(lambda arn: ":model-invocation-job/" in arn)
-            self.faults.clear()
             self.config = copy.deepcopy(self.defaults)
             self.cond.notify_all()
 

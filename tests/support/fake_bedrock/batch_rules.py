@@ -8,15 +8,16 @@ are matched whole: the API reference prints them anchored, botocore's copy has t
 
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from .control_plane import PAGINATION_TOKEN
+from .control_plane import ACCOUNT
+from .control_plane import DEFAULT_REGION
 from .control_plane import Checks
+from .control_plane import Settings
 from .control_plane import error
 from .tagging import check_tag_list
 
@@ -59,7 +60,7 @@ JOB_IDENTIFIER = re.compile(
 
 
 @dataclass
-class BatchConfig:
+class BatchConfig(Settings):
     """Knobs of the fake batch service; ``POST /_test/batch/config`` changes them at run time."""
 
     # How long each status lasts; None holds every job in each status until advanced or finished.
@@ -72,31 +73,21 @@ class BatchConfig:
     max_active_jobs: int = 20
     # ListModelInvocationJobs' page size when the request sets no maxResults.
     default_page_size: int = 10
-    account: str = "123456789012"
-    region: str = "us-east-1"
+    account: str = ACCOUNT
+    region: str = DEFAULT_REGION
 
-    def update(self, changes: Any) -> None:
-        if not isinstance(changes, dict):
-            raise ValueError("the configuration must be a JSON object")
-        for name, value in changes.items():
-            if name not in self.__dataclass_fields__:
-                raise ValueError(f"unknown setting {name!r}")
-            if name == "step_seconds":
-                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-                    raise ValueError("step_seconds must be a number of seconds (not negative) or null")
-            elif name == "min_records_per_model":
-                if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
-                    raise ValueError("min_records_per_model must map model ids to integers")
-            elif name in ("account", "region"):
-                if not isinstance(value, str):
-                    raise ValueError(f"{name} must be a string")
-            elif isinstance(value, bool) or not isinstance(value, int) or value < (name == "default_page_size"):
-                raise ValueError(f"{name} must be a non-negative integer (default_page_size: positive)")
-        for name, value in changes.items():
-            setattr(self, name, value)
-
-    def snapshot(self) -> dict[str, Any]:
-        return {name: copy.deepcopy(getattr(self, name)) for name in self.__dataclass_fields__}
+    def check(self, name: str, value: Any) -> None:
+        if name == "step_seconds":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+                raise ValueError("step_seconds must be a number of seconds (not negative) or null")
+        elif name == "min_records_per_model":
+            if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
+                raise ValueError("min_records_per_model must map model ids to integers")
+        elif name in ("account", "region"):
+            if not isinstance(value, str):
+                raise ValueError(f"{name} must be a string")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < (name == "default_page_size"):
+            raise ValueError(f"{name} must be a non-negative integer (default_page_size: positive)")
 
 
 def _union(checks: Checks, value: Any, where: str, member: str) -> dict[str, Any] | None:
@@ -216,10 +207,7 @@ def check_list(query: dict[str, str]) -> dict[str, Any]:
         checks.enum(query["statusEquals"], "statusEquals", STATUSES)
     if "nameContains" in query:
         checks.string(query["nameContains"], "nameContains", JOB_NAME, 1, 63)
-    if "maxResults" in query:
-        result["maxResults"] = checks.query_integer(query["maxResults"], "maxResults", 1, 1000)
-    if "nextToken" in query:
-        checks.string(query["nextToken"], "nextToken", PAGINATION_TOKEN, 1, 2048)
+    checks.page(query, result)
     if "sortBy" in query:
         checks.enum(query["sortBy"], "sortBy", ("CreationTime",))
     if "sortOrder" in query:
@@ -228,7 +216,7 @@ def check_list(query: dict[str, str]) -> dict[str, Any]:
     for name in ("submitTimeAfter", "submitTimeBefore"):
         if name in query:
             result[name] = parse_timestamp(query[name], name)
-    for name in ("statusEquals", "nameContains", "nextToken", "sortBy", "sortOrder"):
+    for name in ("statusEquals", "nameContains", "sortBy", "sortOrder"):
         if name in query:
             result[name] = query[name]
     return result

@@ -52,6 +52,8 @@ from . import profile_rules
 from . import tagging
 from .control_plane import ACCOUNT
 from .control_plane import ServiceError
+from .control_plane import Settings
+from .control_plane import control_answer
 from .control_plane import decode_token
 from .control_plane import encode_token
 from .control_plane import error
@@ -65,7 +67,17 @@ from .core import Route
 from .core import json_bytes
 from .tagging import TagStore
 
-DEFAULT_PAGE_SIZE = 10
+
+@dataclass
+class ProfileConfig(Settings):
+    """Knobs of the fake inference profiles; ``POST /_test/inference-profiles/config`` changes them at run time."""
+
+    # ListInferenceProfiles' page size when the request sets no maxResults.
+    default_page_size: int = 10
+
+    def check(self, name: str, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            raise ValueError(f"{name} must be an integer from 1 to 1000")
 
 
 @dataclass
@@ -114,14 +126,14 @@ class ProfileStore:
         self.tags = tags if tags is not None else TagStore()
         self.lock = threading.Lock()
         self.profiles: dict[str, AppProfile] = {}
-        self.default_page_size = DEFAULT_PAGE_SIZE
+        self.config = ProfileConfig()
         self._seq = 0
 
     def reset(self) -> None:
         with self.lock:
             self.profiles.clear()
             self.tags.forget_where(lambda arn: ":application-inference-profile/" in arn)
-            self.default_page_size = DEFAULT_PAGE_SIZE
+            self.config = ProfileConfig()
             self._seq = 0
 
     def create(self, request: dict[str, Any], region: str) -> AppProfile:
@@ -191,7 +203,7 @@ class ProfileStore:
             if not isinstance(after, list) or len(after) != 2:
                 raise error("ValidationException", "The nextToken is not valid.")
             items = [item for item in items if list(item[0]) > after]
-        size = query.get("maxResults", self.default_page_size)
+        size = query.get("maxResults", self.config.default_page_size)
         result: dict[str, Any] = {"inferenceProfileSummaries": [summary for dummy, summary in items[:size]]}
         if len(items) > size:
             result["nextToken"] = encode_token(list(items[size - 1][0]))
@@ -274,18 +286,14 @@ def _answer(operation: str, request: Request) -> Reply:
         return exc.reply()
 
 
-def _config(request: Request) -> Reply:
+def _configure(request: Request, changes: dict[str, Any]) -> tuple[int, Any]:
     store = profile_store(request.server)
-    if request.method == "POST":
-        try:
-            changes = json.loads(request.body or b"{}")
-        except ValueError:
-            changes = None
-        size = changes.get("default_page_size") if isinstance(changes, dict) and len(changes) == 1 else None
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
-            return Reply(400, json_bytes({"message": 'the body must be {"default_page_size": 1 to 1000}'}))
-        store.default_page_size = size
-    return Reply(200, json_bytes({"default_page_size": store.default_page_size}))
+    with store.lock:
+        return 200, store.config.configure(request.method, changes)
+
+
+def _config(request: Request) -> Reply:
+    return control_answer(request.body, lambda changes: _configure(request, changes))
 
 
 def _api(operation: str) -> Callable[[Request], Reply]:

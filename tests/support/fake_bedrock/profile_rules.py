@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .control_plane import PAGINATION_TOKEN
+from .control_plane import IDEMPOTENCY_TOKEN
 from .control_plane import Checks
 from .control_plane import check_project
 from .control_plane import error
@@ -17,7 +17,6 @@ from .tagging import check_tag_list
 TYPES = ("SYSTEM_DEFINED", "APPLICATION")
 NAME = re.compile(r"([0-9a-zA-Z][ _-]?)+")
 DESCRIPTION = re.compile(r"([0-9a-zA-Z:.][ _-]?)+")
-TOKEN = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?")
 _PREFIX = r"arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):"
 # modelSource.copyFrom: the ARN of a foundation model or of a system-defined inference profile (never a bare id).
 SOURCE_ARN = re.compile(_PREFIX + r"(inference-profile|foundation-model)/[a-zA-Z0-9-:.]+")
@@ -39,7 +38,7 @@ def check_create(request: Any) -> None:
     if "description" in request:
         checks.string(request["description"], "description", DESCRIPTION, 1, 200)
     if "clientRequestToken" in request:
-        checks.string(request["clientRequestToken"], "clientRequestToken", TOKEN, 1, 256)
+        checks.string(request["clientRequestToken"], "clientRequestToken", IDEMPOTENCY_TOKEN, 1, 256)
     source = request["modelSource"]
     if not isinstance(source, dict) or set(source) != {"copyFrom"}:
         checks.fail(source, "modelSource", "Member must set exactly one of the following keys: copyFrom")
@@ -65,11 +64,7 @@ def check_list(query: dict[str, str]) -> dict[str, Any]:
     checks = Checks()
     checks.unknown(query, {"maxResults", "nextToken", "type", "projectIdentifier"}, "ListInferenceProfiles")
     result: dict[str, Any] = {}
-    if "maxResults" in query:
-        result["maxResults"] = checks.query_integer(query["maxResults"], "maxResults", 1, 1000)
-    if "nextToken" in query:
-        checks.string(query["nextToken"], "nextToken", PAGINATION_TOKEN, 1, 2048)
-        result["nextToken"] = query["nextToken"]
+    checks.page(query, result)
     # The service lists only SYSTEM_DEFINED profiles when no type is given (aws/aws-cli#9728).
     result["type"] = query.get("type", "SYSTEM_DEFINED")
     checks.enum(result["type"], "typeEquals", TYPES)

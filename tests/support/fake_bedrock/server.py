@@ -10,6 +10,13 @@ Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_te
 (InvokeModel requests in flight, their peak, the total and the ``test.crowd`` refusals) and ``DELETE /_test/requests``
 (clears the record and resets the fault counters, the stats, and each API's own state); ``/_test/faults`` queues
 errors for the next calls of any operation (operation_faults.py).
+
+Two socket settings matter when many requests are in flight (neither changes a single call on a new connection).
+Nagle's algorithm is off on every connection: a reply's headers and body are two writes, and with it on the body
+would wait for the client's delayed acknowledgement, up to 40 ms on Linux, on every request after the first of a
+kept-alive connection. ``--listen-backlog N`` raises the queue of connections not yet accepted from socketserver's 5:
+a burst of 16 or 32 new connections overflowed it, and the client's TCP sent the dropped ones again a second later
+(the benchmark sets 128).
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from urllib.parse import urlsplit
 from . import batch
 from . import converse
 from . import foundation_models
+from . import guardrail_apply
+from . import guardrails
 from . import inference_profiles
 from . import invoke_model
 from . import logging_proxy
@@ -62,6 +71,8 @@ API_ROUTES: list[Route] = [
     *tagging.ROUTES,
     *inference_profiles.ROUTES,
     *foundation_models.ROUTES,
+    *guardrails.ROUTES,
+    *guardrail_apply.ROUTES,
     *operation_faults.ROUTES,
 ]
 
@@ -73,6 +84,8 @@ class BedrockHandler(BaseHTTPRequestHandler):
     server_version = "FakeBedrockRuntime/1.0"
     # Drop idle keep-alive connections so handler threads do not pile up.
     timeout = 120
+    # TCP_NODELAY: the body, written after the headers, must not wait for the client's delayed ACK (40 ms a call).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -198,12 +211,12 @@ class BedrockHandler(BaseHTTPRequestHandler):
             self._send(error_reply(404, "UnknownOperationException", f"No operation matches {self.command} {path}"))
             return
         refusal = self._refusal(body, route.operation)
-        if refusal is not None:
+        if refusal is not None and refusal is not operation_faults.DROPPED:
             self._send(refusal)
             return
-        self._send(
-            self._answer(route, Request(self.command, path, parts.query, self.headers, body, match, self.server))
-        )
+        reply = self._answer(route, Request(self.command, path, parts.query, self.headers, body, match, self.server))
+        # A dropped call has done its work; its client sees the connection close instead of the answer.
+        self._send(refusal or reply)
 
     def _refusal(self, body: bytes, operation: str) -> Reply | None:
         """The answer to a request refused before its operation runs: a bad signature, or a fault a test queued."""
@@ -255,9 +268,14 @@ class BedrockServer(ThreadingHTTPServer):
         log_path: str | None = None,
         s3_upstream: str | None = None,
         batch_defaults: dict[str, Any] | None = None,
+        guardrail_defaults: dict[str, Any] | None = None,
+        listen_backlog: int | None = None,
     ) -> None:
         if ":" in host:
             self.address_family = socket.AF_INET6
+        if listen_backlog is not None:
+            # Read by server_activate(), which the constructor calls: listen(request_queue_size).
+            self.request_queue_size = listen_backlog
         super().__init__((host, port), BedrockHandler)
         self.ssl_context = ssl_context
         self.verify_sigv4 = verify_sigv4
@@ -269,6 +287,8 @@ class BedrockServer(ThreadingHTTPServer):
         self.s3 = S3Upstream(s3_upstream) if s3_upstream else None
         # The batch service's settings at start and after each reset (batch_jobs.BatchConfig's fields).
         self.batch_defaults = dict(batch_defaults or {})
+        # The guardrail service's settings at start and after each reset (guardrail_store.GuardrailConfig's fields).
+        self.guardrail_defaults = dict(guardrail_defaults or {})
         # Each API's own state (jobs, conversations, ...), made on first use; reset() clears what has a reset().
         self.api_state: dict[str, Any] = {}
         self._state_lock = threading.Lock()
@@ -345,13 +365,17 @@ def start_server(
     log_path: str | None = None,
     s3_upstream: str | None = None,
     batch_defaults: dict[str, Any] | None = None,
+    guardrail_defaults: dict[str, Any] | None = None,
+    listen_backlog: int | None = None,
 ) -> BedrockServer:
     """Start the fake in a daemon thread and return the server (``.url``, ``.port``, ``.stop()``)."""
     context = None
     if tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls_cert, tls_key)
-    server = BedrockServer(host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults)
+    server = BedrockServer(
+        host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults, guardrail_defaults, listen_backlog
+    )
     server.thread = threading.Thread(target=server.serve_forever, name=f"fake-bedrock-{server.port}", daemon=True)
     server.thread.start()
     return server
@@ -407,6 +431,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--s3-upstream", help="moto's server (http://127.0.0.1:PORT): S3 requests go there")
     parser.add_argument("--batch-step-seconds", type=float, help="how long each batch job status lasts (0.5)")
     parser.add_argument("--batch-min-records", type=int, help="fewest records a batch job takes (100)")
+    parser.add_argument(
+        "--guardrail-ready-after-reads", type=int, help="GetGuardrail reads a guardrail status in transition lasts (1)"
+    )
+    parser.add_argument(
+        "--guardrail-ready-after-seconds", type=float, help="seconds a guardrail status in transition lasts (none)"
+    )
+    parser.add_argument("--guardrail-apply-latency", type=float, help="seconds each ApplyGuardrail call takes (0)")
+    parser.add_argument("--listen-backlog", type=int, help="connections waiting to be accepted (socketserver: 5)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -420,8 +452,26 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in (("step_seconds", args.batch_step_seconds), ("min_records", args.batch_min_records))
         if value is not None
     }
+    guardrail_defaults = {
+        name: value
+        for name, value in (
+            ("ready_after_reads", args.guardrail_ready_after_reads),
+            ("ready_after_seconds", args.guardrail_ready_after_seconds),
+            ("apply_latency", args.guardrail_apply_latency),
+        )
+        if value is not None
+    }
     server = start_server(
-        args.host, args.port, args.tls_cert, args.tls_key, args.verify_sigv4, args.log, args.s3_upstream, batch_defaults
+        args.host,
+        args.port,
+        args.tls_cert,
+        args.tls_key,
+        args.verify_sigv4,
+        args.log,
+        args.s3_upstream,
+        batch_defaults,
+        guardrail_defaults,
+        args.listen_backlog,
     )
     try:
         if args.port_file:
