@@ -195,13 +195,12 @@ def find_profile(client: Any, name: str) -> Optional[Dict[str, Any]]:
 def source_models(client: Any, source: options.ModelSource) -> Tuple[str, List[str]]:
     """(the ARN copyFrom takes, the ARNs of the models a profile copied from it carries) for a model source."""
     if source.kind == options.FOUNDATION_MODEL:
-        assert source.arn is not None
-        return source.arn, [source.arn]
-    system = get_profile(client, source.arn or source.profile_id or "")
+        return source.identifier, [source.identifier]
+    system = get_profile(client, source.identifier)
     if system.get("type") != SYSTEM_DEFINED:
         raise BedrockParameterError(
-            f"model_source {source.arn or source.profile_id!r} is an application inference profile, which cannot be "
-            "copied: give the foundation model or system-defined inference profile it copies"
+            f"model_source {source.identifier!r} is an application inference profile, which cannot be copied: give "
+            "the foundation model or system-defined inference profile it copies"
         )
     return system["inferenceProfileArn"], [model["modelArn"] for model in system.get("models") or []]
 
@@ -261,7 +260,7 @@ def present(
     params = module.params
     name = params["name"]
     if profile is None and source is None:
-        raise BedrockParameterError(f"inference profile {name!r} does not exist, and creating it needs model_source")
+        raise BedrockParameterError(options.missing_source_problem(name, exists=False))
     tags: Dict[str, str] = {}
     if profile is not None:
         doing(progress, "read the profile's tags", name)
@@ -273,26 +272,27 @@ def present(
     current = options.normal_form(profile, tags)
     wanted = options.wanted_form(params, current, models, tags_after(tags, params["tags"], params["purge_tags"]))
     result = module.diff(current, wanted)
-    if profile is None:
-        assert source_arn is not None
-        result.update(make(module, client, wanted, source_arn, None, progress))
-        return result
-    arn = profile["inferenceProfileArn"]
-    differences = options.immutable_differences(current, wanted)
-    if not differences:
+    differences = options.immutable_differences(current, wanted) if profile is not None else []
+    if profile is not None and not differences:
         doing(progress, "tag the profile", name)
+        arn = profile["inferenceProfileArn"]
         changed = ensure_tags(client, arn, tags, params["tags"], params["purge_tags"], module.check_mode)
         result.update(
             changed=changed, recreated=False, inference_profile=options.describe_profile(profile, wanted["tags"])
         )
         return result
-    options.check_recreate(name, differences, params["recreate"], source_arn)
-    assert source_arn is not None
-    if not module.check_mode:
-        doing(progress, "delete the profile to create it again", name)
-        delete_profile(client, arn)
-        result["replaced_inference_profile_arn"] = arn
-    result.update(make(module, client, wanted, source_arn, arn, progress))
+    if differences and not params["recreate"]:
+        raise BedrockParameterError(options.differences_problem(name, differences))
+    if source_arn is None:
+        raise BedrockParameterError(options.missing_source_problem(name, exists=True))
+    replaces = None
+    if profile is not None:
+        replaces = profile["inferenceProfileArn"]
+        if not module.check_mode:
+            doing(progress, "delete the profile to create it again", name)
+            delete_profile(client, replaces)
+            result["replaced_inference_profile_arn"] = replaces
+    result.update(make(module, client, wanted, source_arn, replaces, progress))
     return result
 
 

@@ -82,12 +82,11 @@ def task_subject(params: Mapping) -> Optional[str]:
 
 
 class ModelSource(NamedTuple):
-    """What a profile copies: kind (FOUNDATION_MODEL or SYSTEM_PROFILE), and its ARN, or for a system-defined
-    profile named by id (its ARN holds the account, which only Bedrock knows) that id."""
+    """What a profile copies: kind (FOUNDATION_MODEL or SYSTEM_PROFILE), and identifier, its ARN, or the id of a
+    system-defined profile named by id (its ARN holds the account, which Bedrock gives)."""
 
     kind: str
-    arn: Optional[str]
-    profile_id: Optional[str] = None
+    identifier: str
 
 
 def check_profile_name(name: Any, option: str = "name") -> None:
@@ -177,16 +176,14 @@ def model_source(value: str, region: str, partition: str) -> ModelSource:
     parts = _split_model_source(value)
     if not parts:
         if value.split(".", 1)[0] in GEOGRAPHIES and "." in value:
-            return ModelSource(SYSTEM_PROFILE, None, value)
+            return ModelSource(SYSTEM_PROFILE, value)
         return ModelSource(FOUNDATION_MODEL, f"arn:{partition}:bedrock:{region}::{FOUNDATION_MODEL}/{value}")
     if parts["region"] != region:
         raise BedrockParameterError(
             f"model_source {value!r} is in Region {parts['region'] or '(none)'!r}, but the task runs in {region!r}: "
             "Bedrock copies a model or profile of the task's Region only"
         )
-    if parts["resource_type"] == FOUNDATION_MODEL:
-        return ModelSource(FOUNDATION_MODEL, value)
-    return ModelSource(SYSTEM_PROFILE, value, parts["resource_id"])
+    return ModelSource(parts["resource_type"], value)
 
 
 def check_identifier(identifier: Any) -> None:
@@ -268,18 +265,22 @@ def immutable_differences(current: Mapping, wanted: Mapping) -> List[str]:
     return differences
 
 
-def check_recreate(name: str, differences: List[str], recreate: bool, source_arn: Optional[str]) -> None:
-    """Refuse to go on when the existing profile differs (immutable_differences()) and the task cannot recreate it."""
-    if not recreate:
-        raise BedrockParameterError(
-            f"inference profile {name!r} exists with another {' and another '.join(differences)}, which Bedrock "
-            "cannot change: set recreate=true to delete it and create it again (its ARN changes)"
-        )
-    if source_arn is None:
-        raise BedrockParameterError(
+def differences_problem(name: str, differences: List[str]) -> str:
+    """Why a task whose profile differs from the existing one (immutable_differences()) fails without recreate."""
+    return (
+        f"inference profile {name!r} exists with another {' and another '.join(differences)}, which Bedrock cannot "
+        "change: set recreate=true to delete it and create it again (its ARN changes)"
+    )
+
+
+def missing_source_problem(name: str, exists: bool) -> str:
+    """Why a task that must create the profile (anew, or in place of the existing one) fails without model_source."""
+    if exists:
+        return (
             f"recreating inference profile {name!r} needs model_source: Bedrock does not say what a profile was "
             "copied from"
         )
+    return f"inference profile {name!r} does not exist, and creating it needs model_source"
 
 
 def describe_profile(profile: Mapping, tags: Optional[Mapping] = None) -> Dict[str, Any]:

@@ -11,7 +11,7 @@ version_added: 1.1.0
 description:
   - Creates, tags and deletes a Bedrock application inference profile, found by O(name) in the task's Region.
   - An application inference profile is a tagged alias of a foundation model, or of a system-defined (cross-Region)
-    inference profile: call a model through its ARN, and the profile's tags attribute the cost of each call, to a
+    inference profile. Call a model through its ARN, and the profile's tags attribute the cost of each call, to a
     team or an application, in AWS Cost Explorer and the cost allocation reports.
   - Bedrock cannot change a profile but for its tags. A task whose O(model_source) or O(description) differs from the
     existing profile's fails naming what differs, unless O(recreate=true), which deletes the profile and creates it
@@ -35,13 +35,13 @@ options:
     default: present
   model_source:
     description:
-      - What the profile carries, needed to create it. One of
-      - the ID of a foundation model (V(anthropic.claude-3-haiku-20240307-v1:0)), taken as its ARN in the task's
-        Region (V(arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0));
-      - the ID of a system-defined inference profile, one starting with the geography it routes requests in
-        (V(us.), V(us-gov.), V(eu.), V(apac.), V(jp.), V(au.) or V(global.); V(us.anthropic.claude-3-7-sonnet-20250219-v1:0)),
-        whose ARN Bedrock gives;
-      - or the ARN of either, in the task's Region (for another geography's profile, give its ARN).
+      - What the profile carries, needed to create it.
+      - A foundation model's ID, such as V(anthropic.claude-3-haiku-20240307-v1:0), taken as its ARN in the task's
+        Region (V(arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0)).
+      - Or a system-defined inference profile's ID, one that starts with the geography it routes requests in (V(us.),
+        V(us-gov.), V(eu.), V(apac.), V(jp.), V(au.) or V(global.)), such as
+        V(us.anthropic.claude-3-7-sonnet-20250219-v1:0); Bedrock gives its ARN.
+      - Or the ARN of either, in the task's Region (for a profile whose ID starts otherwise, give its ARN).
       - A profile copied from a system-defined profile routes requests across that profile's Regions; one copied
         from a foundation model runs the model in the task's Region, on demand (a model offered only through
         system-defined profiles must be copied from one of them).

@@ -143,19 +143,19 @@ def test_checks_refuse_only_with_their_own_error(name, description, source):
 @pytest.mark.parametrize(
     "value, region, partition, expected",
     [
-        (HAIKU, "us-east-1", "aws", (options.FOUNDATION_MODEL, MODEL_ARN, None)),
+        (HAIKU, "us-east-1", "aws", (options.FOUNDATION_MODEL, MODEL_ARN)),
         (
             HAIKU,
             "cn-north-1",
             "aws-cn",
-            (options.FOUNDATION_MODEL, f"arn:aws-cn:bedrock:cn-north-1::foundation-model/{HAIKU}", None),
+            (options.FOUNDATION_MODEL, f"arn:aws-cn:bedrock:cn-north-1::foundation-model/{HAIKU}"),
         ),
-        (MODEL_ARN, "us-east-1", "aws", (options.FOUNDATION_MODEL, MODEL_ARN, None)),
-        (f"us.{SONNET}", "us-east-1", "aws", (options.SYSTEM_PROFILE, None, f"us.{SONNET}")),
-        (f"global.{SONNET}", "eu-west-1", "aws", (options.SYSTEM_PROFILE, None, f"global.{SONNET}")),
-        (f"apac.{SONNET}", "ap-south-1", "aws", (options.SYSTEM_PROFILE, None, f"apac.{SONNET}")),
-        (f"us-gov.{SONNET}", "us-gov-west-1", "aws-us-gov", (options.SYSTEM_PROFILE, None, f"us-gov.{SONNET}")),
-        (SYSTEM_ARN, "us-east-1", "aws", (options.SYSTEM_PROFILE, SYSTEM_ARN, f"us.{SONNET}")),
+        (MODEL_ARN, "us-east-1", "aws", (options.FOUNDATION_MODEL, MODEL_ARN)),
+        (f"us.{SONNET}", "us-east-1", "aws", (options.SYSTEM_PROFILE, f"us.{SONNET}")),
+        (f"global.{SONNET}", "eu-west-1", "aws", (options.SYSTEM_PROFILE, f"global.{SONNET}")),
+        (f"apac.{SONNET}", "ap-south-1", "aws", (options.SYSTEM_PROFILE, f"apac.{SONNET}")),
+        (f"us-gov.{SONNET}", "us-gov-west-1", "aws-us-gov", (options.SYSTEM_PROFILE, f"us-gov.{SONNET}")),
+        (SYSTEM_ARN, "us-east-1", "aws", (options.SYSTEM_PROFILE, SYSTEM_ARN)),
         # "meta." is a provider, not a geography: a foundation model.
         (
             "meta.llama3-8b-instruct-v1:0",
@@ -164,7 +164,6 @@ def test_checks_refuse_only_with_their_own_error(name, description, source):
             (
                 options.FOUNDATION_MODEL,
                 "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-8b-instruct-v1:0",
-                None,
             ),
         ),
     ],
@@ -172,8 +171,8 @@ def test_checks_refuse_only_with_their_own_error(name, description, source):
 def test_model_source_is_resolved_in_the_task_s_region(value, region, partition, expected):
     source = options.model_source(value, region, partition)
     assert tuple(source) == expected
-    if source.arn is not None:
-        assert re.fullmatch(SOURCE_SHAPE.metadata["pattern"], source.arn)
+    if source.identifier.startswith("arn:"):
+        assert re.fullmatch(SOURCE_SHAPE.metadata["pattern"], source.identifier)
 
 
 @pytest.mark.parametrize(
@@ -343,3 +342,12 @@ def test_check_mode_describes_the_profile_it_would_create():
 )
 def test_task_subject(params, subject):
     assert options.task_subject(params) == subject
+
+
+def test_problems_say_what_the_task_must_change():
+    assert options.differences_problem("a", ["model_source (x)", "description ('b', not 'c')"]) == (
+        "inference profile 'a' exists with another model_source (x) and another description ('b', not 'c'), which "
+        "Bedrock cannot change: set recreate=true to delete it and create it again (its ARN changes)"
+    )
+    assert "does not exist, and creating it needs model_source" in options.missing_source_problem("a", exists=False)
+    assert "recreating inference profile 'a' needs model_source" in options.missing_source_problem("a", exists=True)
