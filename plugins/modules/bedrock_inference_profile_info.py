@@ -37,6 +37,10 @@ notes:
     C(bedrock:ListTagsForResource)."
 seealso:
   - module: amazon.ai.bedrock_inference_profile
+  - module: amazon.ai.bedrock_foundation_models_info
+    description: >-
+      With O(amazon.ai.bedrock_foundation_models_info#module:include_inference_profiles=true), the system-defined
+      profiles that carry each model.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
