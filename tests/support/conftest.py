@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import types
+from typing import Any
 from typing import Iterator
 
 import botocore.exceptions
@@ -17,6 +18,7 @@ from .batch_helpers import BUCKET
 from .batch_helpers import clients
 from .batch_helpers import start_moto
 from .batch_helpers import stop_process
+from .helpers import reset
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +82,10 @@ def srv(moto_url: str) -> Iterator[be.BedrockServer]:
     clients(server.url)[1].create_bucket(Bucket=BUCKET)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def bedrock(server: be.BedrockServer) -> Any:
+    """A control plane (``bedrock``) client in us-east-1, with no retries, on the module's server reset."""
+    reset(server)
+    return clients(server.url)[0]

@@ -118,7 +118,7 @@ def test_a_dropped_create_response_then_a_retry_makes_one_job(
 
 
 def test_the_drop_fault_with_botocore_retries(srv: be.BedrockServer, api: tuple[Any, Any], staged: str) -> None:
-    control(srv, "POST", "/_test/batch/faults", {"operation": "CreateModelInvocationJob", "error": "drop"})
+    control(srv, "POST", "/_test/faults", {"operation": "CreateModelInvocationJob", "error": "drop"})
     retrying = clients(srv.url, {"total_max_attempts": 3, "mode": "standard"})[0]
     arn = retrying.create_model_invocation_job(**job_request("any-name", staged))["jobArn"]
     creates = [item for item in recorded(srv) if item["operation"] == "CreateModelInvocationJob"]
@@ -136,7 +136,7 @@ def test_the_drop_fault_with_botocore_retries(srv: be.BedrockServer, api: tuple[
     ],
 )
 def test_injected_faults(srv: be.BedrockServer, api: tuple[Any, Any], staged: str, code: str, status: int) -> None:
-    control(srv, "POST", "/_test/batch/faults", {"operation": "CreateModelInvocationJob", "error": code, "times": 2})
+    control(srv, "POST", "/_test/faults", {"operation": "CreateModelInvocationJob", "error": code, "times": 2})
     for dummy in range(2):
         error = client_error(api[0].create_model_invocation_job, **job_request("faulty", staged))
         assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (code, status)
@@ -145,13 +145,13 @@ def test_injected_faults(srv: be.BedrockServer, api: tuple[Any, Any], staged: st
 
 
 def test_injected_faults_on_get_and_bad_fault_requests(srv: be.BedrockServer, api: tuple[Any, Any]) -> None:
-    control(srv, "POST", "/_test/batch/faults", {"operation": "GetModelInvocationJob", "error": "ThrottlingException"})
+    control(srv, "POST", "/_test/faults", {"operation": "GetModelInvocationJob", "error": "ThrottlingException"})
     error = client_error(api[0].get_model_invocation_job, jobIdentifier="abcdefghijkl")
     assert error["Error"]["Code"] == "ThrottlingException"
     error = client_error(api[0].get_model_invocation_job, jobIdentifier="abcdefghijkl")
     assert error["Error"]["Code"] == "ResourceNotFoundException"
     for bad in ({"operation": "Nope", "error": "ThrottlingException"}, {"operation": "GetModelInvocationJob"}):
-        status, dummy, body = raw_request(srv, "POST", "/_test/batch/faults", json.dumps(bad).encode())
+        status, dummy, body = raw_request(srv, "POST", "/_test/faults", json.dumps(bad).encode())
         assert status == 400, body
 
 

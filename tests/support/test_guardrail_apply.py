@@ -407,7 +407,7 @@ def test_faults_then_retries(
     server: be.BedrockServer, clients: tuple[Any, Any], guarded: str, no_backoff: None
 ) -> None:
     fault = {"operation": "ApplyGuardrail", "error": "ThrottlingException", "times": 2}
-    control(server, "POST", "/_test/guardrails/faults", fault)
+    control(server, "POST", "/_test/faults", fault)
     assert apply_error(clients[1], guarded)[:2] == (429, "ThrottlingException")
     retrying = guardrail_clients(server.url, retries={"total_max_attempts": 3, "mode": "standard"})[1]
     answer = apply(retrying, guarded, "hello")

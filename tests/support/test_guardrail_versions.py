@@ -197,7 +197,7 @@ def test_injected_faults_fail_the_next_calls(
         "list_guardrails": {},
         "update_guardrail": {"guardrailIdentifier": guardrail_id, "name": "faulty", **MESSAGES},
     }.get(call, {"guardrailIdentifier": guardrail_id})
-    control(server, "POST", "/_test/guardrails/faults", {"operation": operation, "error": code, "times": 2})
+    control(server, "POST", "/_test/faults", {"operation": operation, "error": code, "times": 2})
     for dummy in range(2):
         assert code_of(getattr(bedrock, call), **kwargs)[:2] == (status, code)
     getattr(bedrock, call)(**kwargs)
@@ -208,7 +208,7 @@ def test_botocore_retries_a_throttled_call(server: be.BedrockServer, bedrock: An
     control(
         server,
         "POST",
-        "/_test/guardrails/faults",
+        "/_test/faults",
         {"operation": "CreateGuardrail", "error": "ThrottlingException", "times": 3},
     )
     response = create(retrying, "patient", clientRequestToken="retry-token")
@@ -246,14 +246,6 @@ def test_the_control_routes(server: be.BedrockServer, bedrock: Any) -> None:
     control(server, "POST", f"/_test/guardrails/{quote(arn, safe='')}/ready")
     assert control(server, "GET", "/_test/guardrails")[0]["versions"]["DRAFT"]["history"] == ["CREATING", "READY"]
     refused = [
-        ("POST", "/_test/guardrails/faults", {"operation": "InvokeModel", "error": "ThrottlingException"}, 400),
-        ("POST", "/_test/guardrails/faults", {"operation": "GetGuardrail", "error": "Nope"}, 400),
-        (
-            "POST",
-            "/_test/guardrails/faults",
-            {"operation": "GetGuardrail", "error": "ThrottlingException", "times": 0},
-            400,
-        ),
         ("POST", "/_test/guardrails/config", {"ready_after_reads": "two"}, 400),
         ("POST", "/_test/guardrails/controlled/fail", {"operation": "DeleteGuardrail"}, 400),
         ("POST", "/_test/guardrails/controlled/fail", {"reasons": "not a list"}, 400),
@@ -270,8 +262,9 @@ def test_the_control_routes(server: be.BedrockServer, bedrock: Any) -> None:
 def test_a_reset_forgets_everything(server: be.BedrockServer, bedrock: Any) -> None:
     control(server, "POST", "/_test/guardrails/config", {"page_size": 1})
     create(bedrock, "remembered", clientRequestToken="reset-token")
-    control(server, "POST", "/_test/guardrails/faults", {"operation": "ListGuardrails", "error": "ThrottlingException"})
+    control(server, "POST", "/_test/faults", {"operation": "ListGuardrails", "error": "ThrottlingException"})
     control(server, "DELETE", "/_test/guardrails")
+    assert control(server, "GET", "/_test/faults") == {}
     assert bedrock.list_guardrails()["guardrails"] == []
     assert control(server, "GET", "/_test/guardrails/config")["page_size"] == 10
     # The token is forgotten too: the same request makes a new guardrail.

@@ -3,7 +3,9 @@
 
 API routes (rest-json, errors as ``x-amzn-ErrorType`` plus ``{"message"}``):
 ``POST /model-invocation-job``, ``GET /model-invocation-job/{id or ARN}``, ``GET /model-invocation-jobs``,
-``POST /model-invocation-job/{id or ARN}/stop``; tagging.py tags the jobs. Requests signed for ``s3`` go to the S3 upstream (``--s3-upstream URL``, moto's server).
+``POST /model-invocation-job/{id or ARN}/stop``; tagging.py tags the jobs. Requests signed for ``s3`` go to the S3
+upstream (``--s3-upstream URL``, moto's server). A job's ``modelId`` passes catalogue.py's refusals (a profile-only
+model by its id is refused as InvokeModel refuses it); an application inference profile's ARN runs as its model.
 
 Control routes (never signed, JSON), also used by the benchmark:
 ``GET|POST /_test/batch/config`` (read or change BatchConfig: step_seconds, min_records, ...),
@@ -12,10 +14,11 @@ Control routes (never signed, JSON), also used by the benchmark:
 ``POST /_test/batch/jobs/{name, id or ARN}/finish`` and ``POST /_test/batch/finish`` (every job), body
 ``{"status": "Completed|PartiallyCompleted|Failed|Expired|Stopped"}`` optional,
 ``POST /_test/batch/jobs/{name, id or ARN}/wait`` (body ``{"timeout": seconds}``: until the job is final),
-``POST /_test/batch/faults`` (body ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or
-"drop", "times": N}``: the next N calls of that operation fail so, "drop" creates the job and hangs up),
-``DELETE /_test/batch`` (forget every job, tag and fault; the configuration back to the server's defaults; the
-server's ``DELETE /_test/requests`` does that too). An ARN in a control path is percent-encoded (it holds a ``/``).
+``DELETE /_test/batch`` (forget every job, tag and fault of the batch operations; the configuration back to the
+server's defaults; the server's ``DELETE /_test/requests`` does that too). An ARN in a control path is
+percent-encoded (it holds a ``/``). Faults go through ``POST /_test/faults`` (operation_faults.py), as for every
+operation: ``{"operation": "CreateModelInvocationJob", "error": "ThrottlingException" or "drop", "times": N}``,
+"drop" creating the job and hanging up.
 The leading words of a job's name pick a scenario (``hold-``, ``expire-``, ``fail-``, ``partial-``, ``dropped-``):
 batch_jobs.py says what each does.
 """
@@ -34,7 +37,6 @@ from .batch_rules import BatchConfig
 from .batch_rules import check_create
 from .batch_rules import check_identifier
 from .batch_rules import check_list
-from .control_plane import ERRORS
 from .control_plane import ServiceError
 from .control_plane import control_answer
 from .control_plane import error
@@ -45,43 +47,59 @@ from .core import Request
 from .core import Route
 from .core import error_reply
 from .core import json_bytes
+from .inference_profiles import resolve_invocation
+from .operation_faults import DROPPED
+from .operation_faults import OperationFaults
+from .operation_faults import operation_faults
 from .s3_proxy import S3Upstream
 from .tagging import TagStore
 
 _JOB = r"^/model-invocation-job/(?P<job>[^/]+)"
 _CONTROL_JOB = re.compile(r"^/_test/batch/jobs/([^/]+)/(advance|finish|wait)$")
 
-
-# The paths of this fake's own APIs and control routes (every other unsigned request is for the S3 upstream).
-BEDROCK_PREFIXES = ("/_test/", "/model/", "/model-invocation-job", "/guardrail")
+# Where the paths of each of the fake's own APIs start, so that an unsigned request for them is not taken for S3
+# (an S3 bucket name is lower case, 3 to 63 letters, digits, dots and hyphens). One line per API.
+BEDROCK_PATHS = (
+    "/_test/",
+    "/model/",
+    "/model-invocation-job",
+    *tagging.PATHS,
+    "/inference-profiles",
+    "/foundation-models",
+    "/foundation-model-availability/",
+    "/logging/modelinvocations",
+    "/guardrail",
+)
 
 
 def is_bedrock_path(path: str) -> bool:
     """Whether an unsigned request's path is one of this fake's own (so it is not for S3)."""
-    return path.startswith(BEDROCK_PREFIXES) or path in tagging.PATHS
+    return path.startswith(BEDROCK_PATHS)
 
 
 class BatchService:
     """The batch API's jobs and tags and its test controls, for one fake server."""
 
-    def __init__(self, s3: S3Upstream | None, config: BatchConfig | None = None, tags: TagStore | None = None) -> None:
+    def __init__(self, s3: S3Upstream | None, config: BatchConfig, tags: TagStore, faults: OperationFaults) -> None:
         self.store = JobStore(s3, config, tags)
+        self.faults = faults
 
     def reset(self) -> None:
         self.store.reset()
+        self.faults.forget(_OPERATIONS)
 
     def answer(self, operation: str, request: Request) -> Reply:
         try:
-            fault = self.store.take_fault(operation)
-            if fault is not None and fault != "drop":
-                raise error(fault, f"Fault injected by the test for {operation}.")
             if operation == "CreateModelInvocationJob":
                 body = json_body(request.body)
                 check_create(body)
-                job, created = self.store.create(body, request_region(request.headers))
-                if created and (fault == "drop" or "dropped" in job.scenarios):
+                # The catalogue's refusals (a profile-only model by its id, ...); an application profile's model.
+                answer_as = resolve_invocation(request, body["modelId"])
+                region = request_region(request.headers, self.store.config.region)
+                job, created = self.store.create(body, region, answer_as)
+                if created and "dropped" in job.scenarios:
                     # The job exists, but the client never hears so: it sees the connection close.
-                    return Reply(200, b"", wire=b"")
+                    return DROPPED
                 return Reply(200, json_bytes({"jobArn": job.arn}))
             if operation in ("GetModelInvocationJob", "StopModelInvocationJob"):
                 identifier = unquote(request.match.group("job"))
@@ -99,35 +117,21 @@ class BatchService:
 
     # --- test controls -----------------------------------------------------------------------------------------
 
-    def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
-        """(status, JSON payload) of a ``/_test/batch`` control route."""
-        return control_answer(body, lambda request: self._control(method, path, request))
-
-    def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+    def control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/batch`` control route, given its body."""
         store = self.store
         if path == "/_test/batch/config":
-            if method == "POST":
-                with store.cond:
-                    store.config.update(request)
-                    store.cond.notify_all()
-            return 200, store.config.snapshot()
+            with store.cond:
+                # Jobs waiting out a status look at the (maybe new) step_seconds again.
+                store.cond.notify_all()
+                return 200, store.config.configure(method, request)
         if path == "/_test/batch/jobs" and method == "GET":
             return 200, store.snapshot()
         if path == "/_test/batch" and method == "DELETE":
-            store.reset()
+            self.reset()
             return 200, {"ok": True}
         if path == "/_test/batch/finish" and method == "POST":
             store.finish(None, _final_status(request))
-            return 200, {"ok": True}
-        if path == "/_test/batch/faults" and method == "POST":
-            operation, code, times = request.get("operation"), request.get("error"), request.get("times", 1)
-            if operation not in _OPERATIONS:
-                raise ValueError(f"unknown operation {operation!r}")
-            if code not in ERRORS and not (code == "drop" and operation == "CreateModelInvocationJob"):
-                raise ValueError(f"unknown error {code!r} (or 'drop', for CreateModelInvocationJob only)")
-            if isinstance(times, bool) or not isinstance(times, int) or times < 1:
-                raise ValueError("times must be a positive integer")
-            store.add_fault(operation, code, times)
             return 200, {"ok": True}
         match = _CONTROL_JOB.match(path)
         if match and method == "POST":
@@ -151,8 +155,8 @@ class BatchService:
 def _service(request: Request) -> BatchService:
     server = request.server
     # Taken first: server.state() holds its lock while it makes a state, so a factory must not call it again.
-    tags = tagging.tag_store(server)
-    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults), tags))
+    tags, faults = tagging.tag_store(server), operation_faults(server)
+    return server.state("batch", lambda: BatchService(server.s3, BatchConfig(**server.batch_defaults), tags, faults))
 
 
 def _api(operation: str) -> Callable[[Request], Reply]:
@@ -160,8 +164,7 @@ def _api(operation: str) -> Callable[[Request], Reply]:
 
 
 def _control_route(request: Request) -> Reply:
-    status, payload = _service(request).control(request.method, request.path, request.body)
-    return Reply(status, json_bytes(payload))
+    return control_answer(request.body, lambda body: _service(request).control(request.method, request.path, body))
 
 
 _OPERATIONS = {

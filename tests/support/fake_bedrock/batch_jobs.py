@@ -61,6 +61,8 @@ class Job:
     scenarios: set[str]
     submit_time: datetime.datetime
     status: str = "Submitted"
+    # The model id its records are answered as (an application inference profile's model), set on creation.
+    answer_as: str = ""
     message: str | None = None
     last_modified: datetime.datetime | None = None
     end_time: datetime.datetime | None = None
@@ -137,13 +139,13 @@ class JobStore:
         self.config = copy.deepcopy(self.defaults)
         self.cond = threading.Condition()
         self.jobs: dict[str, Job] = {}
-        self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
     # --- the API -----------------------------------------------------------------------------------------------
 
-    def create(self, request: dict[str, Any], region: str | None) -> tuple[Job, bool]:
-        """The job a (checked) create request names, and whether this request created it."""
+    def create(self, request: dict[str, Any], region: str, answer_as: str | None = None) -> tuple[Job, bool]:
+        """The job a (checked) create request names, and whether this request created it; its records are answered
+        as ``answer_as`` (the model an application inference profile copies) or its modelId."""
         with self.cond:
             token = request.get("clientRequestToken")
             if token is not None:
@@ -155,7 +157,7 @@ class JobStore:
                                 f"The clientRequestToken {token} was already used by another request.",
                             )
                         return job, False
-            if not _known_model(request["modelId"]):
+            if not _known_model(answer_as or request["modelId"]):
                 raise error("ResourceNotFoundException", f"The model {request['modelId']} could not be found.")
             if any(job.name == request["jobName"] for job in self.jobs.values()):
                 raise error("ConflictException", f"A batch inference job named {request['jobName']} already exists.")
@@ -169,9 +171,10 @@ class JobStore:
                     f"inference jobs for {request['modelId']}.",
                 )
             job_id = new_id(self.jobs)
-            arn = f"arn:aws:bedrock:{region or self.config.region}:{self.config.account}:model-invocation-job/{job_id}"
+            arn = f"arn:aws:bedrock:{region}:{self.config.account}:model-invocation-job/{job_id}"
             self._seq += 1
             job = Job(self._seq, job_id, arn, copy.deepcopy(request), scenarios_of(request["jobName"]), now())
+            job.answer_as = answer_as or request["modelId"]
             self.jobs[job_id] = job
             self.tags.add(arn, request.get("tags"))
         threading.Thread(target=self._lifecycle, args=(job,), name=f"batch-{job_id}", daemon=True).start()
@@ -216,16 +219,7 @@ class JobStore:
                 result["nextToken"] = encode_token(page[-1].seq)
             return result
 
-    def take_fault(self, operation: str) -> str | None:
-        with self.cond:
-            queue = self.faults.get(operation)
-            return queue.pop(0) if queue else None
-
     # --- test controls -----------------------------------------------------------------------------------------
-
-    def add_fault(self, operation: str, code: str, times: int) -> None:
-        with self.cond:
-            self.faults.setdefault(operation, []).extend([code] * times)
 
     def advance(self, identifier: str, steps: int = 1) -> None:
         with self.cond:
@@ -265,7 +259,6 @@ class JobStore:
                 job.abandoned = job.rush = job.stop_requested = True
             self.jobs.clear()
             self.tags.forget_where(lambda arn: ":model-invocation-job/" in arn)
-            self.faults.clear()
             self.config = copy.deepcopy(self.defaults)
             self.cond.notify_all()
 
@@ -387,7 +380,7 @@ class JobStore:
         output = request["outputDataConfig"]["s3OutputDataConfig"]
         bucket, prefix = output_prefix(output["s3Uri"], job.job_id)
         limit = (job.counts.total + 1) // 2 if "partial" in job.scenarios else None
-        answer = Answerer(job.model_id, request.get("modelInvocationType", "InvokeModel"))
+        answer = Answerer(job.answer_as, request.get("modelInvocationType", "InvokeModel"))
         counts = Counts(total=job.counts.total)
 
         def progress(current: Counts) -> bool:
@@ -432,8 +425,8 @@ def _output_uri(job: Job) -> str:
 
 
 def _known_model(model_id: str) -> bool:
-    """Whether the fake can answer for a model: a family it knows, a test model, or a custom model/profile ARN."""
-    if ":custom-model/" in model_id or ":application-inference-profile/" in model_id:
+    """Whether the fake can answer for a model: a family it knows, a test model, or a custom model ARN."""
+    if ":custom-model/" in model_id:
         return True
     family = family_model_id(model_id)
     # family_reply answers (here: refuses the body) for every family it knows, and None for the others.

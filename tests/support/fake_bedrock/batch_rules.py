@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import ACCOUNT
+from .control_plane import DEFAULT_REGION
 from .control_plane import Checks
 from .control_plane import Settings
 from .control_plane import error
@@ -71,8 +73,8 @@ class BatchConfig(Settings):
     max_active_jobs: int = 20
     # ListModelInvocationJobs' page size when the request sets no maxResults.
     default_page_size: int = 10
-    account: str = "123456789012"
-    region: str = "us-east-1"
+    account: str = ACCOUNT
+    region: str = DEFAULT_REGION
 
     def check(self, name: str, value: Any) -> None:
         if name == "step_seconds":
@@ -165,8 +167,7 @@ def check_create(request: Any) -> None:
         "tags",
         "modelInvocationType",
     }
-    for name in sorted(set(request) - known):
-        checks.fail(request[name], name, "Member is not part of the CreateModelInvocationJob request")
+    checks.unknown(request, known, "CreateModelInvocationJob")
     checks.raise_any()
 
 
@@ -200,8 +201,7 @@ def check_list(query: dict[str, str]) -> dict[str, Any]:
         "sortBy",
         "sortOrder",
     }
-    for name in sorted(set(query) - known):
-        checks.fail(query[name], name, "Member is not part of the ListModelInvocationJobs request")
+    checks.unknown(query, known, "ListModelInvocationJobs")
     result: dict[str, Any] = {}
     if "statusEquals" in query:
         checks.enum(query["statusEquals"], "statusEquals", STATUSES)

@@ -1,6 +1,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What every control-plane API of the fake (``bedrock``, not ``bedrock-runtime``) shares: its errors, its request
-checks worded as the service words them, and reading a JSON request body.
+checks worded as the service words them (one by one, or against a shape of the service model), reading a JSON
+request body; the account, the region a request was signed for, resource ids, times as the service writes them and
+opaque page tokens; and for the test controls, the settings a control route changes (Settings) and the answer of a
+control route (control_answer()).
 
 botocore checks required members, types, minimum lengths and minimum values on the client; the service checks the
 rest (maximum lengths and values, patterns, enums), so a fake that skips them lets a client's bugs through. Patterns
@@ -19,6 +22,7 @@ import secrets
 import string
 from dataclasses import dataclass
 from dataclasses import field
+from email.message import Message
 from typing import Any
 from typing import Callable
 from typing import Container
@@ -27,6 +31,56 @@ from typing import Union
 
 from .core import Reply
 from .core import error_reply
+from .core import json_bytes
+
+# The account every resource of the fake belongs to, and the region of a request whose signature names none.
+ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
+PAGINATION_TOKEN = re.compile(r"\S*")
+# The service model's IdempotencyToken: the clientRequestToken of a guardrail's or an inference profile's create.
+IDEMPOTENCY_TOKEN = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?")
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+# A project (projectIdentifier of the listing and reading operations): the fake knows only "default".
+PROJECT = re.compile(r"([a-zA-Z0-9_-]+|arn:aws(-[^:]+)?:bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+)")
+
+
+def request_region(headers: Message, default: str = DEFAULT_REGION) -> str:
+    """The region a request was signed for (its SigV4 credential scope), as the service reads it, else ``default``."""
+    match = _REGION.search(headers.get("Authorization") or "")
+    return match.group(1) if match else default
+
+
+def new_id(taken: Container[str], length: int = 12) -> str:
+    """A resource id of the service's form (lower-case letters and digits) that ``taken`` does not hold."""
+    while True:
+        candidate = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(length))
+        if candidate not in taken:
+            return candidate
+
+
+def iso(moment: datetime.datetime) -> str:
+    """A time as the control plane writes it: ISO 8601, milliseconds, UTC."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def now() -> datetime.datetime:
+    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
+    moment = datetime.datetime.now(datetime.timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def encode_token(after: Any) -> str:
+    """An opaque nextToken that resumes a listing after ``after`` (JSON), as the service's tokens are opaque."""
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode("ascii")).decode("ascii")
+
+
+def decode_token(token: str) -> Any:
+    """What encode_token() was given, or a ValidationException for a token this fake did not make."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode("ascii")))["after"]
+    except (ValueError, KeyError, TypeError):
+        raise error("ValidationException", "The nextToken is not valid.") from None
 
 
 class ServiceError(Exception):
@@ -61,48 +115,6 @@ def error(code: str, message: str | None = None) -> ServiceError:
     return ServiceError(status, code, message or default)
 
 
-PAGINATION_TOKEN = re.compile(r"\S*")
-_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
-_ID_ALPHABET = string.ascii_lowercase + string.digits
-
-
-def request_region(headers: Mapping[str, str]) -> str | None:
-    """The region a request was signed for (its SigV4 credential scope), or None when it is not signed."""
-    match = _REGION.search(headers.get("Authorization") or "")
-    return match.group(1) if match else None
-
-
-def new_id(taken: Container[str], length: int = 12) -> str:
-    """A resource id of the service's form (lower-case letters and digits) that ``taken`` does not hold."""
-    while True:
-        candidate = "".join(secrets.choice(_ID_ALPHABET) for dummy in range(length))
-        if candidate not in taken:
-            return candidate
-
-
-def now() -> datetime.datetime:
-    # Milliseconds, as shown: a filter on a time a client read must compare with the same value.
-    moment = datetime.datetime.now(datetime.timezone.utc)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def iso(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def encode_token(position: Any) -> str:
-    """A nextToken that carries ``position`` (anything JSON can hold), opaque to clients."""
-    return base64.urlsafe_b64encode(json.dumps({"after": position}).encode("utf-8")).decode("ascii")
-
-
-def decode_token(token: str) -> Any:
-    """The position of a nextToken made by encode_token, or a ValidationException."""
-    try:
-        return json.loads(base64.urlsafe_b64decode(token.encode("ascii")))["after"]
-    except (ValueError, KeyError, TypeError):
-        raise error("ValidationException", "The nextToken is not valid.") from None
-
-
 def json_body(body: bytes) -> dict[str, Any]:
     """A request's JSON object body ({} when empty), or a ValidationException."""
     try:
@@ -114,19 +126,23 @@ def json_body(body: bytes) -> dict[str, Any]:
     return value
 
 
-def control_answer(body: bytes, handle: Callable[[dict[str, Any]], tuple[int, Any]]) -> tuple[int, Any]:
-    """(status, JSON payload) of a control route: ``handle`` gets its body as a JSON object; a ValueError it raises
-    is a 400, a ServiceError its own status, each with a message.
+def control_answer(body: bytes, handle: Callable[[dict[str, Any]], tuple[int, Any]]) -> Reply:
+    """The answer of a control route: ``handle`` gets its body as a JSON object and gives (status, JSON payload); a
+    ValueError it raises is a 400, a ServiceError its own status, each with a message.
     """
     try:
         request = json.loads(body) if body.strip() else {}
+    except ValueError:
+        request = None
+    try:
         if not isinstance(request, dict):
             raise ValueError("the body must be a JSON object")
-        return handle(request)
+        status, payload = handle(request)
     except ValueError as exc:
-        return 400, {"message": str(exc)}
+        status, payload = 400, {"message": str(exc)}
     except ServiceError as exc:
-        return exc.status, {"message": exc.message}
+        status, payload = exc.status, {"message": exc.message}
+    return Reply(status, json_bytes(payload))
 
 
 class Settings:
@@ -142,10 +158,16 @@ class Settings:
         names = {item.name for item in dataclasses.fields(self)}  # type: ignore[arg-type]
         for name, value in changes.items():
             if name not in names:
-                raise ValueError(f"unknown setting {name!r}")
+                raise ValueError(f"unknown setting {name!r} (one of {', '.join(sorted(names))})")
             self.check(name, value)
         for name, value in changes.items():
             setattr(self, name, value)
+
+    def configure(self, method: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """The payload of a config control route: a POST's changes made (all or nothing), then every setting."""
+        if method == "POST":
+            self.update(changes)
+        return self.snapshot()
 
     def snapshot(self) -> dict[str, Any]:
         return {item.name: copy.deepcopy(getattr(self, item.name)) for item in dataclasses.fields(self)}  # type: ignore
@@ -241,6 +263,17 @@ class Checks:
         elif value > high:
             self.fail(value, where, f"Member must have value less than or equal to {high}")
 
+    def query_integer(self, raw: str, where: str, low: int, high: int) -> Any:
+        """A query string parameter that must be an integer from low to high: as sent, an int if it is one."""
+        value: Any = int(raw) if re.fullmatch(r"-?\d{1,9}", raw) else raw
+        self.integer(value, where, low, high)
+        return value
+
+    def unknown(self, request: dict[str, Any], known: set[str], operation: str) -> None:
+        """Record every member (or query parameter) of the request that the operation does not have."""
+        for name in sorted(set(request) - known):
+            self.fail(request[name], name, f"Member is not part of the {operation} request")
+
     def number(self, value: Any, where: str, low: float, high: float | None = None) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(value, where, "Member must be a number")
@@ -295,10 +328,7 @@ class Checks:
     def page(self, query: dict[str, str], result: dict[str, Any]) -> None:
         """Check a List operation's ``maxResults`` (1 to 1000) and ``nextToken`` query parameters into ``result``."""
         if "maxResults" in query:
-            raw = query["maxResults"]
-            value: Any = int(raw) if re.fullmatch(r"-?\d{1,9}", raw) else raw
-            self.integer(value, "maxResults", 1, 1000)
-            result["maxResults"] = value
+            result["maxResults"] = self.query_integer(query["maxResults"], "maxResults", 1, 1000)
         if "nextToken" in query:
             self.string(query["nextToken"], "nextToken", PAGINATION_TOKEN, 1, 2048)
             result["nextToken"] = query["nextToken"]
@@ -308,3 +338,15 @@ class Checks:
             count = len(self.failures)
             noun = "validation error" if count == 1 else "validation errors"
             raise error("ValidationException", f"{count} {noun} detected: " + "; ".join(self.failures))
+
+
+def check_project(query: dict[str, str]) -> None:
+    """Check a request's projectIdentifier: the fake has no project but the account's own, ``default``."""
+    if "projectIdentifier" not in query:
+        return
+    project = query["projectIdentifier"]
+    checks = Checks()
+    checks.string(project, "projectIdentifier", PROJECT, 1, 2048)
+    checks.raise_any()
+    if project != "default":
+        raise error("ValidationException", f"The project {project} doesn't exist or is archived.")

@@ -31,6 +31,7 @@ import re
 import threading
 from typing import Any
 
+from .control_plane import ServiceError
 from .converse_checks import Invalid
 from .converse_checks import check_request
 from .core import Reply
@@ -38,6 +39,7 @@ from .core import Request
 from .core import Route
 from .core import error_reply
 from .faults import service_fault
+from .inference_profiles import resolve_invocation
 from .models import INVALID_MODEL_MESSAGE
 from .models import family_model_id
 from .models import words
@@ -238,16 +240,19 @@ def converse_reply(model_id: str, body: dict[str, Any], messages: list[dict[str,
 
 def handle_converse(request: Request) -> Reply:
     server = request.server
-    model_id = request.model_id or ""
-    family = family_model_id(model_id)
     try:
         body = json.loads(request.body.decode("utf-8") or "null")
     except ValueError:
         return error_reply(400, "SerializationException", "The request body is not valid JSON.")
     try:
-        messages = check_request(model_id, body)
+        messages = check_request(request.model_id or "", body)
+        # The catalogue's refusals (a profile-only model by its id, ...); an application profile's model.
+        model_id = resolve_invocation(request, request.model_id or "")
     except Invalid as exc:
         return error_reply(400, "ValidationException", str(exc))
+    except ServiceError as exc:
+        return exc.reply()
+    family = family_model_id(model_id)
     if not family.startswith(CHAT_FAMILIES) and ":prompt/" not in model_id:
         known = family.startswith(("amazon.titan-embed", "cohere.embed", "amazon.titan-image", "stability."))
         return error_reply(400, "ValidationException", NO_CONVERSE_MESSAGE if known else INVALID_MODEL_MESSAGE)

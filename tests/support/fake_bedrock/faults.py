@@ -42,6 +42,11 @@ _PERMANENT_FAULTS = {
     "test.quota": (400, "ServiceQuotaExceededException", "Your request exceeded the service quota for the model."),
 }
 
+# Every error code the runtime APIs answer with here: status and message.
+RUNTIME_ERRORS = {
+    code: (status, message) for status, code, message in [*_COUNTED_FAULTS.values(), *_PERMANENT_FAULTS.values()]
+}
+
 
 def front_fault(kind: str, status: int) -> Reply:
     """An error from a proxy or load balancer in front of Bedrock: no error code, and an empty or HTML body."""

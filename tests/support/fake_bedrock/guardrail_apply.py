@@ -4,10 +4,11 @@
 The version must exist (else ResourceNotFoundException) and be READY (else ValidationException); the body is checked
 as the service checks it (source, content blocks as unions of text and image, qualifiers, image format and bytes,
 outputScope; and at least one block), and the content judged by the documented rules of guardrail_eval.py, so a
-test can predict every answer. Every call is counted in ``GET /_test/guardrails/stats`` (in flight, their peak, in
-all, refused), so a test can prove cases ran at once. GuardrailConfig's ``apply_latency`` makes each call take that
+test can predict every answer. Every call that reaches it is counted in ``GET /_test/guardrails/stats`` (in flight,
+their peak, in all, refused), so a test can prove cases ran at once. GuardrailConfig's ``apply_latency`` makes each call take that
 long (for the benchmark), ``apply_max_in_flight`` refuses calls beyond that many at once with ThrottlingException
-(as test.crowd does for InvokeModel), and ``POST /_test/guardrails/faults`` fails the next N calls.
+(as test.crowd does for InvokeModel), and ``POST /_test/faults`` fails the next N calls (operation_faults.py: such a
+call never reaches it).
 ``guardrailProcessingLatency`` is ``apply_latency`` in milliseconds.
 """
 
@@ -162,9 +163,6 @@ def handle_apply(request: Request) -> Reply:
         limit = store.config.apply_max_in_flight
         if limit is not None and stats.refuse_above(limit):
             raise ServiceError(429, "ThrottlingException", THROTTLING_MESSAGE)
-        fault = guardrails.injected_fault("ApplyGuardrail")
-        if fault is not None:
-            raise fault
         identifier, number = unquote(request.match.group("guardrail")), unquote(request.match.group("version"))
         body = json_body(request.body)
         check_apply(identifier, number, body)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .control_plane import IDEMPOTENCY_TOKEN
 from .control_plane import Checks
 from .control_plane import Flag
 from .control_plane import Items
@@ -31,7 +32,6 @@ GUARDRAIL_IDENTIFIER = re.compile(
 )
 GUARDRAIL_VERSION = re.compile(r"(([1-9][0-9]{0,7})|(DRAFT))")
 NUMERICAL_VERSION = re.compile(r"[1-9][0-9]{0,7}")
-TOKEN = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?")
 KMS_KEY_ID = re.compile(
     r"(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))"
     r"|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)"
@@ -172,9 +172,11 @@ _GUARDRAIL = {
 }
 _REQUIRED = ("name", "blockedInputMessaging", "blockedOutputsMessaging")
 # The JSON bodies of the control plane's requests (tags are checked by tagging.py, as for every resource).
-CREATE_GUARDRAIL = Struct({**_GUARDRAIL, "tags": Items(Struct()), "clientRequestToken": Text(1, 256, TOKEN)}, _REQUIRED)
+CREATE_GUARDRAIL = Struct(
+    {**_GUARDRAIL, "tags": Items(Struct()), "clientRequestToken": Text(1, 256, IDEMPOTENCY_TOKEN)}, _REQUIRED
+)
 UPDATE_GUARDRAIL = Struct(_GUARDRAIL, _REQUIRED)
-CREATE_VERSION = Struct({"description": Text(1, 200), "clientRequestToken": Text(1, 256, TOKEN)})
+CREATE_VERSION = Struct({"description": Text(1, 200), "clientRequestToken": Text(1, 256, IDEMPOTENCY_TOKEN)})
 
 
 def check_guardrail(request: dict[str, Any], create: bool) -> None:

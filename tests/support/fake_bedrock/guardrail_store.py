@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from .control_plane import ACCOUNT
+from .control_plane import DEFAULT_REGION
 from .control_plane import Settings
 from .control_plane import decode_token
 from .control_plane import encode_token
@@ -62,8 +64,8 @@ class GuardrailConfig(Settings):
     # "Guardrails per account" and "versions per guardrail" quotas.
     max_guardrails: int = 100
     max_versions: int = 20
-    account: str = "123456789012"
-    region: str = "us-east-1"
+    account: str = ACCOUNT
+    region: str = DEFAULT_REGION
 
     def check(self, name: str, value: Any) -> None:
         if name in ("account", "region"):
@@ -159,7 +161,7 @@ class Guardrail:
 
 
 class GuardrailStore:
-    """Every guardrail of one fake server, by id, with the idempotency tokens, faults and test controls."""
+    """Every guardrail of one fake server, by id, with the idempotency tokens and test controls."""
 
     def __init__(self, config: GuardrailConfig, tags: TagStore) -> None:
         self.defaults = copy.deepcopy(config)
@@ -169,12 +171,11 @@ class GuardrailStore:
         self.guardrails: dict[str, Guardrail] = {}
         self.create_tokens: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.version_tokens: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
-        self.faults: dict[str, list[str]] = {}
         self._seq = 0
 
     # --- the API (each call takes the lock) --------------------------------------------------------------------
 
-    def create(self, request: dict[str, Any], region: str | None) -> dict[str, Any]:
+    def create(self, request: dict[str, Any], region: str) -> dict[str, Any]:
         with self.lock:
             self._settle()
             token = request.get("clientRequestToken")
@@ -187,7 +188,6 @@ class GuardrailStore:
                     f"You have reached the quota of {self.config.max_guardrails} guardrails for your account.",
                 )
             guardrail_id = new_id(self.guardrails)
-            region = region or self.config.region
             arn = f"arn:aws:bedrock:{region}:{self.config.account}:guardrail/{guardrail_id}"
             moment = now()
             draft = Version("DRAFT", _config(request), moment, moment)
@@ -322,16 +322,7 @@ class GuardrailStore:
                 )
             return copy.copy(guardrail), copy.copy(version)
 
-    def take_fault(self, operation: str) -> str | None:
-        with self.lock:
-            queue = self.faults.get(operation)
-            return queue.pop(0) if queue else None
-
     # --- test controls -----------------------------------------------------------------------------------------
-
-    def add_fault(self, operation: str, code: str, times: int) -> None:
-        with self.lock:
-            self.faults.setdefault(operation, []).extend([code] * times)
 
     def finish(self, identifier: str) -> None:
         """End every transition of a guardrail now."""
@@ -368,7 +359,6 @@ class GuardrailStore:
             self.guardrails.clear()
             self.create_tokens.clear()
             self.version_tokens.clear()
-            self.faults.clear()
             self.tags.forget_where(lambda arn: ":guardrail/" in arn)
             self.config.__dict__.update(copy.deepcopy(self.defaults).__dict__)
 

@@ -17,13 +17,13 @@ apply_latency, apply_max_in_flight, page_size, max_page_size, max_guardrails, ma
 server flags ``--guardrail-ready-after-reads``, ``--guardrail-ready-after-seconds`` and ``--guardrail-apply-latency``
 set their values at start), ``GET /_test/guardrails`` (every guardrail with each version's status history),
 ``GET /_test/guardrails/stats`` (ApplyGuardrail calls in flight, their peak, in all, and refused above
-apply_max_in_flight), ``POST /_test/guardrails/faults`` (body ``{"operation": "ApplyGuardrail", "error":
-"ThrottlingException", "times": N}``: the next N calls of that operation, any of the seven, fail so),
-``POST /_test/guardrails/{name, id or ARN}/ready`` (end its transitions now), ``POST /_test/guardrails/{name, id or
-ARN}/fail`` (body ``{"operation": "UpdateGuardrail" or "CreateGuardrailVersion", "reasons": [...],
-"recommendations": [...]}``, all optional: the next such call ends FAILED), ``DELETE /_test/guardrails`` (forget
-every guardrail, token, tag and fault; the configuration back to the server's; the server's ``DELETE
-/_test/requests`` does it too). An ARN in a control path is percent-encoded.
+apply_max_in_flight), ``POST /_test/guardrails/{name, id or ARN}/ready`` (end its transitions now),
+``POST /_test/guardrails/{name, id or ARN}/fail`` (body ``{"operation": "UpdateGuardrail" or
+"CreateGuardrailVersion", "reasons": [...], "recommendations": [...]}``, all optional: the next such call ends
+FAILED), ``DELETE /_test/guardrails`` (forget every guardrail, token, tag and fault of the seven operations; the
+configuration back to the server's; the server's ``DELETE /_test/requests`` does it too). An ARN in a control path
+is percent-encoded. Faults go through ``POST /_test/faults`` (operation_faults.py), as for every operation:
+``{"operation": "ApplyGuardrail", "error": "ThrottlingException", "times": N}`` fails the next N calls so.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from urllib.parse import parse_qsl
 from urllib.parse import unquote
 
 from . import tagging
-from .control_plane import ERRORS
 from .control_plane import ServiceError
 from .control_plane import control_answer
 from .control_plane import json_body
@@ -54,36 +53,28 @@ from .guardrail_store import FAILURE_REASONS
 from .guardrail_store import FAILURE_RECOMMENDATIONS
 from .guardrail_store import GuardrailConfig
 from .guardrail_store import GuardrailStore
+from .operation_faults import OperationFaults
+from .operation_faults import operation_faults
 from .tagging import TagStore
 
-# Errors a test can inject: the control plane's, and the runtime's 503.
-FAULT_ERRORS = {**ERRORS, "ServiceUnavailableException": (503, "Service is unavailable. Try your request again later.")}
 _CONTROL_GUARDRAIL = re.compile(r"^/_test/guardrails/([^/]+)/(ready|fail)$")
 
 
 class GuardrailService:
     """The guardrails of one fake server, and the ApplyGuardrail calls in flight."""
 
-    def __init__(self, config: GuardrailConfig, tags: TagStore) -> None:
+    def __init__(self, config: GuardrailConfig, tags: TagStore, faults: OperationFaults) -> None:
         self.store = GuardrailStore(config, tags)
         self.stats = InvokeStats()
+        self.faults = faults
 
     def reset(self) -> None:
         self.store.reset()
         self.stats.reset()
-
-    def injected_fault(self, operation: str) -> ServiceError | None:
-        code = self.store.take_fault(operation)
-        if code is None:
-            return None
-        status, message = FAULT_ERRORS[code]
-        return ServiceError(status, code, message)
+        self.faults.forget(OPERATIONS)
 
     def answer(self, operation: str, request: Request) -> Reply:
         try:
-            fault = self.injected_fault(operation)
-            if fault is not None:
-                raise fault
             status, payload = self._answer(operation, request)
             return Reply(status, json_bytes(payload))
         except ServiceError as exc:
@@ -97,7 +88,7 @@ class GuardrailService:
         if operation == "CreateGuardrail":
             body = json_body(request.body)
             check_guardrail(body, create=True)
-            return 202, store.create(body, request_region(request.headers))
+            return 202, store.create(body, request_region(request.headers, store.config.region))
         identifier = unquote(request.match.group("guardrail"))
         check_identifier(identifier)
         if operation == "GetGuardrail":
@@ -116,17 +107,12 @@ class GuardrailService:
 
     # --- test controls -----------------------------------------------------------------------------------------
 
-    def control(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
-        """(status, JSON payload) of a ``/_test/guardrails`` control route."""
-        return control_answer(body, lambda request: self._control(method, path, request))
-
-    def _control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+    def control(self, method: str, path: str, request: dict[str, Any]) -> tuple[int, Any]:
+        """(status, JSON payload) of a ``/_test/guardrails`` control route, given its body."""
         store = self.store
         if path == "/_test/guardrails/config":
-            if method == "POST":
-                with store.lock:
-                    store.config.update(request)
-            return 200, store.config.snapshot()
+            with store.lock:
+                return 200, store.config.configure(method, request)
         if path == "/_test/guardrails" and method == "GET":
             return 200, store.snapshot()
         if path == "/_test/guardrails" and method == "DELETE":
@@ -134,16 +120,6 @@ class GuardrailService:
             return 200, {"ok": True}
         if path == "/_test/guardrails/stats" and method == "GET":
             return 200, self.stats.snapshot()
-        if path == "/_test/guardrails/faults" and method == "POST":
-            operation, code, times = request.get("operation"), request.get("error"), request.get("times", 1)
-            if operation not in OPERATIONS:
-                raise ValueError(f"unknown operation {operation!r} (one of {', '.join(OPERATIONS)})")
-            if code not in FAULT_ERRORS:
-                raise ValueError(f"unknown error {code!r}")
-            if isinstance(times, bool) or not isinstance(times, int) or times < 1:
-                raise ValueError("times must be a positive integer")
-            store.add_fault(operation, code, times)
-            return 200, {"ok": True}
         match = _CONTROL_GUARDRAIL.match(path)
         if match and method == "POST":
             identifier = unquote(match.group(1))
@@ -170,8 +146,10 @@ def _texts(request: dict[str, Any], name: str, default: list[str]) -> list[str]:
 def service(server: Any) -> GuardrailService:
     """The server's guardrail service (made on first use, with the server's ``guardrail_defaults``)."""
     # Taken first: server.state() holds its lock while it makes a state, so a factory must not call it again.
-    tags = tagging.tag_store(server)
-    return server.state("guardrails", lambda: GuardrailService(GuardrailConfig(**server.guardrail_defaults), tags))
+    tags, faults = tagging.tag_store(server), operation_faults(server)
+    return server.state(
+        "guardrails", lambda: GuardrailService(GuardrailConfig(**server.guardrail_defaults), tags, faults)
+    )
 
 
 def _api(operation: str) -> Callable[[Request], Reply]:
@@ -179,8 +157,9 @@ def _api(operation: str) -> Callable[[Request], Reply]:
 
 
 def _control_route(request: Request) -> Reply:
-    status, payload = service(request.server).control(request.method, request.path, request.body)
-    return Reply(status, json_bytes(payload))
+    return control_answer(
+        request.body, lambda body: service(request.server).control(request.method, request.path, body)
+    )
 
 
 _GUARDRAIL = r"^/guardrails/(?P<guardrail>[^/]+)$"
@@ -192,7 +171,7 @@ _CONTROL_OPERATIONS = {
     "DeleteGuardrail": ("DELETE", _GUARDRAIL),
     "CreateGuardrailVersion": ("POST", _GUARDRAIL),
 }
-# Every operation a fault can be injected into (ApplyGuardrail's route is guardrail_apply.py's).
+# Every guardrail operation (ApplyGuardrail's route is guardrail_apply.py's).
 OPERATIONS = (*_CONTROL_OPERATIONS, "ApplyGuardrail")
 ROUTES = [Route(method, re.compile(path), _api(name), name) for name, (method, path) in _CONTROL_OPERATIONS.items()] + [
     Route(method, re.compile(r"^/_test/guardrails(/.*)?$"), _control_route) for method in ("GET", "POST", "DELETE")

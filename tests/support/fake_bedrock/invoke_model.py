@@ -14,6 +14,7 @@ import time
 import uuid
 from typing import Any
 
+from .control_plane import ServiceError
 from .core import FaultCounters
 from .core import InputError
 from .core import InvokeStats
@@ -25,6 +26,7 @@ from .core import ok_reply
 from .faults import MAX_SLEEP
 from .faults import THROTTLING_MESSAGE
 from .faults import service_fault
+from .inference_profiles import resolve_invocation
 from .models import INVALID_MODEL_MESSAGE
 from .models import family_model_id
 from .models import family_reply
@@ -188,9 +190,11 @@ def handle_invoke(request: Request) -> Reply:
     server = request.server
     server.stats.enter()
     try:
-        reply = invoke_reply(
-            request.model_id, request.body, request.headers.get("Content-Type"), server.counters, server.stats
-        )
+        # The catalogue's refusals (a profile-only model by its id, ...); an application profile's model.
+        model_id = resolve_invocation(request, request.model_id or "")
+        reply = invoke_reply(model_id, request.body, request.headers.get("Content-Type"), server.counters, server.stats)
+    except ServiceError as exc:
+        reply = exc.reply()
     finally:
         # Also when answering failed, or in_flight would only ever grow.
         server.stats.leave()

@@ -6,6 +6,7 @@ Answers are made up but deterministic: the same request gets the same answer, so
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import random
@@ -212,6 +213,21 @@ def _dimensions(body: dict[str, Any], key: str, default: int) -> int:
     return value
 
 
+def _titan_image(body: dict[str, Any]) -> Reply:
+    """Titan Image Generator: the tiny PNG, base64, as many times as asked (its text only counts as input)."""
+    task = _string(body, "taskType")
+    if task not in ("TEXT_IMAGE", "INPAINTING", "OUTPAINTING", "IMAGE_VARIATION", "COLOR_GUIDED_GENERATION"):
+        raise InputError(f"#/taskType: {task} is not a valid enum value")
+    params = body.get("textToImageParams") if isinstance(body.get("textToImageParams"), dict) else {}
+    config = body.get("imageGenerationConfig") if isinstance(body.get("imageGenerationConfig"), dict) else {}
+    count = config.get("numberOfImages", 1)
+    if isinstance(count, bool) or count not in range(1, 6):
+        raise InputError(f"#/imageGenerationConfig/numberOfImages: {count} is not between 1 and 5")
+    image = base64.b64encode(tiny_png()).decode("ascii")
+    text = params.get("text") if isinstance(params.get("text"), str) else ""
+    return ok_reply({"images": [image] * count, "error": None}, words(text), 0)
+
+
 def _llama(body: dict[str, Any]) -> Reply:
     prompt = _string(body, "prompt")
     answer, cut = _limit(f"You asked: {prompt}", body.get("max_gen_len"))
@@ -320,6 +336,7 @@ def family_reply(family: str, body: bytes) -> Reply | None:
         ("amazon.nova", _nova),
         ("amazon.titan-text", _titan_text),
         ("amazon.titan-embed", lambda parsed: _titan_embed(family, parsed)),
+        ("amazon.titan-image", _titan_image),
         ("meta.llama", _llama),
         ("mistral.", lambda parsed: _mistral(family, parsed)),
         ("cohere.command", lambda parsed: _cohere_command(family, parsed)),

@@ -189,15 +189,16 @@ def _relay_body(source: IO[bytes], length: int | None, write: Any) -> None:
         write(data)
 
 
-def forward(handler: Any, upstream: S3Upstream) -> None:
-    """Send the handler's request (body still unread) to moto and stream moto's reply back to the client."""
+def forward(handler: Any, upstream: S3Upstream, body: bytes | None = None) -> None:
+    """Send the handler's request to moto and stream moto's reply back to the client: its body still unread, or
+    already read (``body``)."""
     headers = {name: value for name, value in handler.headers.items() if name.lower() not in _HOP_BY_HOP}
     conn = upstream.connection(fresh=True)
     conn.putrequest(handler.command, handler.path, skip_host=True, skip_accept_encoding=True)
     for name, value in headers.items():
         conn.putheader(name, value)
-    chunked = "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower()
-    length = int(handler.headers.get("Content-Length") or 0)
+    chunked = body is None and "chunked" in (handler.headers.get("Transfer-Encoding") or "").lower()
+    length = len(body) if body is not None else int(handler.headers.get("Content-Length") or 0)
     if chunked:
         conn.putheader("Transfer-Encoding", "chunked")
     elif length or handler.command in ("PUT", "POST"):
@@ -214,6 +215,8 @@ def forward(handler: Any, upstream: S3Upstream) -> None:
                 break
             conn.send(b"%x\r\n" % size + handler.rfile.read(size) + b"\r\n")
             handler.rfile.readline()
+    elif body:
+        conn.send(body)
     elif length:
         _relay_body(handler.rfile, length, conn.send)
     response = conn.getresponse()

@@ -2,12 +2,14 @@
 """The HTTP server of the fake: keep-alive HTTP/1.1 (or HTTPS), recording, SigV4, control routes, and routing.
 
 With ``--s3-upstream URL`` (moto's server) it serves S3 on the same address: requests signed for ``s3`` (or unsigned
-and for none of its own routes) are streamed there and back (s3_proxy.py), recorded with operation ``S3``.
+and for none of its own routes) are streamed there and back (s3_proxy.py), recorded with operation ``S3``; and the
+model invocation logging configuration, forwarded there too (logging_proxy.py).
 
 Every API (one file each: invoke_model.py, ...) lists its operations as ``ROUTES``; API_ROUTES below joins them.
 Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_test/requests``, ``GET /_test/stats``
 (InvokeModel requests in flight, their peak, the total and the ``test.crowd`` refusals) and ``DELETE /_test/requests``
-(clears the record and resets the fault counters, the stats, and each API's own state).
+(clears the record and resets the fault counters, the stats, and each API's own state); ``/_test/faults`` queues
+errors for the next calls of any operation (operation_faults.py).
 """
 
 from __future__ import annotations
@@ -32,10 +34,15 @@ from urllib.parse import urlsplit
 
 from . import batch
 from . import converse
+from . import foundation_models
 from . import guardrail_apply
 from . import guardrails
+from . import inference_profiles
 from . import invoke_model
+from . import logging_proxy
+from . import operation_faults
 from . import tagging
+from .control_plane import request_region
 from .core import FaultCounters
 from .core import InvokeStats
 from .core import Reply
@@ -55,8 +62,11 @@ API_ROUTES: list[Route] = [
     *converse.ROUTES,
     *batch.ROUTES,
     *tagging.ROUTES,
+    *inference_profiles.ROUTES,
+    *foundation_models.ROUTES,
     *guardrails.ROUTES,
     *guardrail_apply.ROUTES,
+    *operation_faults.ROUTES,
 ]
 
 
@@ -172,6 +182,10 @@ class BedrockHandler(BaseHTTPRequestHandler):
             self.server.recorder.record({"method": self.command, "path": self.path, "operation": "S3"})
             forward(self, self.server.s3)
             return
+        logging_operation = logging_proxy.operation(self.command, path)
+        if logging_operation is not None:
+            self._forward_logging(path, logging_operation)
+            return
         body = self._read_body()
         route, match = self._route(path)
         if path.startswith("/_test/"):
@@ -189,14 +203,37 @@ class BedrockHandler(BaseHTTPRequestHandler):
         if route is None:
             self._send(error_reply(404, "UnknownOperationException", f"No operation matches {self.command} {path}"))
             return
+        refusal = self._refusal(body, route.operation)
+        if refusal is not None and refusal is not operation_faults.DROPPED:
+            self._send(refusal)
+            return
+        reply = self._answer(route, Request(self.command, path, parts.query, self.headers, body, match, self.server))
+        # A dropped call has done its work; its client sees the connection close instead of the answer.
+        self._send(refusal or reply)
+
+    def _refusal(self, body: bytes, operation: str) -> Reply | None:
+        """The answer to a request refused before its operation runs: a bad signature, or a fault a test queued."""
         if self.server.verify_sigv4:
             failure = verify_sigv4(self.command, self.path, list(self.headers.items()), body, self.server.scheme)
             if failure is not None:
-                self._send(failure)
-                return
-        self._send(
-            self._answer(route, Request(self.command, path, parts.query, self.headers, body, match, self.server))
-        )
+                return failure
+        return operation_faults.operation_faults(self.server).take(operation) if operation else None
+
+    def _forward_logging(self, path: str, operation: str) -> None:
+        """Model invocation logging: moto's server answers it, through this address (logging_proxy.py)."""
+        body = self._read_body()
+        self._record(path, body, operation)
+        reply = self._refusal(body, operation)
+        if reply is None and self.server.s3 is None:
+            message = f"{operation} is answered by moto's server: start the fake with --s3-upstream."
+            reply = error_reply(404, "UnknownOperationException", message)
+        if reply is not None:
+            self._send(reply)
+            return
+        if self.command == "PUT":
+            regions = self.server.state("logging_regions", lambda: logging_proxy.LoggingRegions(self.server.s3))
+            regions.saw_put(request_region(self.headers))
+        forward(self, self.server.s3, body)
 
     def _control(self, path: str) -> Reply | None:
         if path == "/_test/health" and self.command == "GET":
@@ -251,6 +288,10 @@ class BedrockServer(ThreadingHTTPServer):
         self.thread: threading.Thread | None = None
         self._log_lock = threading.Lock()
         self._log_file = open(log_path, "a", encoding="utf-8") if log_path else None
+
+    def operation_names(self) -> set[str]:
+        """The name of every operation this server answers (as its request record shows them)."""
+        return {route.operation for route in self.routes if route.operation} | set(logging_proxy.OPERATIONS.values())
 
     def state(self, name: str, factory: Callable[[], Any]) -> Any:
         """The state an API keeps under ``name`` on this server, made by ``factory`` on first use."""
