@@ -33,32 +33,15 @@ ANSIBLE_COLLECTIONS_PATH=$(scripts/collection_tree.sh)
 work=$root/build/bench
 rm -rf "$work"
 mkdir -p "$work"
-# moto's S3 server, which the fake serves behind its own address when it can (the batch family's S3).
-s3=()
-if python scripts/bench/endpoint.py --help | grep -q -- --s3-upstream; then
-  moto_port=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-  moto=$!
-  s3=(--s3-upstream "http://127.0.0.1:$moto_port")
-fi
-# The fake, with the two socket settings that a benchmark of many requests in flight needs (see endpoint.py).
-python scripts/bench/endpoint.py --port 0 --port-file "$work/port" "${s3[@]}" >"$work/endpoint.log" 2>&1 &
-endpoint=$!
-trap 'kill "$endpoint" ${moto:-} 2>/dev/null; wait "$endpoint" ${moto:-} 2>/dev/null || true' EXIT
-if [ -n "${moto:-}" ]; then
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$moto_port") 2>/dev/null && break; sleep 0.1; done
-fi
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || {
-  cat "$work/endpoint.log" >&2
-  echo "bench: the local endpoint did not start" >&2
-  exit 1
-}
+# moto's server, and the fake with moto's S3 behind its address (the batch family's S3) and the listen backlog that
+# a benchmark of many new connections at once needs (tests/support/fake_bedrock/server.py says why).
+trap 'python tests/support/launcher.py stop "$work"' EXIT
+launched=$(python tests/support/launcher.py start "$work" --moto --fake "endpoint=--listen-backlog 128")
+eval "$launched"
 
 # Whatever the environment holds, the calls go to the local endpoint only, with dummy credentials.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION ANSIBLE_CONFIG
-AWS_URL=http://127.0.0.1:$(cat "$work/port")
-export AWS_URL
+export AWS_URL=$endpoint_url
 export AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=AKIDAMAZONAIBENCH
 export AWS_SECRET_ACCESS_KEY=amazon-ai-bench-secret
@@ -68,4 +51,4 @@ echo "Local Bedrock Runtime endpoint: $AWS_URL; work directory: ${work#"$root"/}
 output=docs/benchmarks.md
 [ -z "${BENCH_ONLY:-}" ] || output=$work/benchmarks.md
 python scripts/bench/run.py --collections-path "$ANSIBLE_COLLECTIONS_PATH" --output "$output" \
-  --rounds "${BENCH_ROUNDS:-3}" --work-dir "$work" --endpoint-pid "$endpoint" ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+  --rounds "${BENCH_ROUNDS:-3}" --work-dir "$work" --endpoint-pid "$endpoint_pid" ${BENCH_ONLY:+--only "$BENCH_ONLY"}

@@ -3,6 +3,10 @@
 # of scripts/compat/combinations.txt, each in a venv and a collections tree of its own.
 #
 #   scripts/compat.sh [name...]        every combination, or those named (scripts/test.sh compat [name...])
+#   scripts/compat.sh --prepare name [boto3]
+#                                      only lay out that combination's venv and tree (below; with another boto3,
+#                                      under build/compat/<name>-boto3-<version>/) and print the two paths, one a
+#                                      line; needs no main .venv (scripts/demo.sh on Python 3.10)
 #
 # For each combination, under build/compat/<name>/:
 #   venv/         its Python with its ansible-core, boto3 and botocore and the collection's requirements.txt;
@@ -67,10 +71,10 @@ botocore==$boto3"
   printf '%s\n' "$stamp" >"$venv/.stamp"
 }
 
-# amazon.aws from the `ansible` package's wheel (only ansible_collections/amazon/aws of it) into $2; prints its
-# version (MANIFEST.json).
+# amazon.aws from the `ansible` package's wheel (only ansible_collections/amazon/aws of it) into $2, with the
+# Python $3 (its pip downloads the wheel); prints its version (MANIFEST.json).
 ensure_amazon_aws() {
-  local ansible=$1 dest=$2 wheel
+  local ansible=$1 dest=$2 tools_python=$3 wheel
   wheel=$cache/wheels/ansible-$ansible-py3-none-any.whl
   if [ ! -s "$wheel" ]; then
     mkdir -p "$cache/wheels"
@@ -129,19 +133,30 @@ for name in ("amazon.aws", "amazon.ai"):
     print(name, ",".join(found.get(name, ["missing"])))'
 }
 
+# The venv, amazon.aws and collections tree of combination $1 in $work/$3, each reused while unchanged; amazon.aws
+# is fetched with the Python $2 (the main .venv's, or with none there the combination's); $4: another boto3.
+prepare_combination() {
+  local name=$1 tools=$2 dir=$work/$3 pyver core ansible aws_expected boto3 sanity python aws_version
+  read -r pyver core ansible aws_expected boto3 sanity <<<"${ROWS[$name]}"
+  [ -n "$sanity" ] || die "$name: a line of ${table#"$root"/} needs 7 fields"
+  boto3=${4:-$boto3}
+  mkdir -p "$dir"
+  python=$(find_python "$pyver")
+  ensure_venv "$dir/venv" "$python" "$core" "$boto3"
+  [ -x "$tools" ] || tools=$dir/venv/bin/python
+  aws_version=$(ensure_amazon_aws "$ansible" "$dir/amazon.aws" "$tools")
+  [ "$aws_version" = "$aws_expected" ] ||
+    die "$name: the ansible $ansible wheel carries amazon.aws $aws_version, the table says $aws_expected"
+  COLLECTIONS_DIR=$dir/collections AMAZON_AWS_DIR=$dir/amazon.aws "$root/scripts/collection_tree.sh" >/dev/null
+}
+
 run_combination() {
   local name=$1 pyver core ansible aws_expected boto3 sanity
   read -r pyver core ansible aws_expected boto3 sanity <<<"${ROWS[$name]}"
-  [ -n "$sanity" ] || die "$name: a line of ${table#"$root"/} needs 7 fields"
-  local dir=$work/$name python aws_version
+  local dir=$work/$name python
   local venv=$dir/venv collections=$dir/collections aws=$dir/amazon.aws extra=$dir/extra_vars.yml
-  mkdir -p "$dir"
+  prepare_combination "$name" "$tools_python" "$name"
   python=$(find_python "$pyver")
-  ensure_venv "$venv" "$python" "$core" "$boto3"
-  aws_version=$(ensure_amazon_aws "$ansible" "$aws")
-  [ "$aws_version" = "$aws_expected" ] ||
-    die "$name: the ansible $ansible wheel carries amazon.aws $aws_version, the table says $aws_expected"
-  COLLECTIONS_DIR=$collections AMAZON_AWS_DIR=$aws "$root/scripts/collection_tree.sh" >/dev/null
 
   # Ansible must find this tree's collections only, and run this venv's ansible-core and boto3.
   export ANSIBLE_COLLECTIONS_PATH=$collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
@@ -191,6 +206,14 @@ YAML
 
 main() {
   load_table
+  if [ "${1:-}" = --prepare ]; then
+    [ -n "${ROWS[${2:-}]:-}" ] || die "no combination named '${2:-}'"
+    local dir=$2${3:+-boto3-$3}
+    # What it says goes to stderr: stdout is the two paths.
+    prepare_combination "$2" "$tools_python" "$dir" "${3:-}" >&2
+    printf '%s\n' "$work/$dir/venv" "$work/$dir/collections"
+    return
+  fi
   if [ "${1:-}" = --one ]; then
     [ -n "${ROWS[${2:-}]:-}" ] || die "no combination named '${2:-}'"
     run_combination "$2"

@@ -1,23 +1,57 @@
 #!/usr/bin/env bash
 # make demo: run examples/bedrock_demo.yml against the project's local Bedrock Runtime endpoint on 127.0.0.1.
 # Nothing leaves the machine: the endpoint answers like the real model families do, from the request.
+#
+# It runs on PYTHON if set (make demo PYTHON=3.10, a version or an interpreter), else in the venv (.venv) if there is
+# one, else on the first Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then
+# 3.10): on 3.11 to 3.13 in the venv `make venv` builds (made now if missing), on 3.10 in a venv of the
+# compatibility stage's for it (ansible-core 2.17 and amazon.aws, with the pinned boto3, under build/compat/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export PATH=$root/.venv/bin:$PATH
-export ANSIBLE_COLLECTIONS_PATH
-ANSIBLE_COLLECTIONS_PATH=$(scripts/collection_tree.sh)
+# shellcheck source=scripts/find_python.sh
+source scripts/find_python.sh
 
-workdir=$(mktemp -d)
-python tests/support/bedrock_endpoint.py --port 0 --port-file "$workdir/port" >"$workdir/endpoint.log" 2>&1 &
-endpoint=$!
-trap 'kill "$endpoint" 2>/dev/null; wait "$endpoint" 2>/dev/null; rm -rf "$workdir"' EXIT
-for _ in $(seq 100); do [ -s "$workdir/port" ] && break; sleep 0.1; done
-[ -s "$workdir/port" ] || { cat "$workdir/endpoint.log"; echo "the local endpoint did not start" >&2; exit 1; }
-echo "Local Bedrock Runtime endpoint: http://127.0.0.1:$(cat "$workdir/port")"
+if [[ "${PYTHON:-}" =~ ^3\.[0-9]+$ ]]; then
+  python=$(find_python "$PYTHON")
+elif [ -n "${PYTHON:-}" ]; then
+  python=$PYTHON
+elif [ -x .venv/bin/ansible-playbook ]; then
+  python=$root/.venv/bin/python
+else
+  python=$(first_python 3.11 3.12 3.13 3.10)
+fi
+version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+case $version in
+  3.11 | 3.12 | 3.13)
+    make --no-print-directory venv PYTHON="$python"
+    venv=$root/.venv
+    ANSIBLE_COLLECTIONS_PATH=$(scripts/collection_tree.sh)
+    ;;
+  *)
+    combination=$(awk -v v="$version" '$1 !~ /^#/ && $2 == v { print $1; exit }' scripts/compat/combinations.txt)
+    [ -n "$combination" ] || {
+      echo "demo: Python $version is not one the collection supports (3.10 to 3.13)" >&2
+      exit 1
+    }
+    # The combination's ansible-core and amazon.aws, with the boto3 the suite pins (the demo asks Converse too).
+    boto3=$(sed -n 's/^boto3==//p' test-requirements.txt)
+    echo "Preparing ansible-core, amazon.aws and boto3 $boto3 for Python $version in build/compat/"
+    paths=$(scripts/compat.sh --prepare "$combination" "$boto3")
+    venv=${paths%%$'\n'*}
+    ANSIBLE_COLLECTIONS_PATH=${paths#*$'\n'}
+    ;;
+esac
+export PATH=$venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH
+
+work=$(mktemp -d)
+trap 'python tests/support/launcher.py stop "$work"; rm -rf "$work"' EXIT
+launched=$(python tests/support/launcher.py start "$work" --fake endpoint)
+eval "$launched"
+echo "Local Bedrock Runtime endpoint: $endpoint_url"
 
 # The same variables a user would set for real AWS; AWS_URL points amazon.aws modules at the local endpoint.
-AWS_URL=http://127.0.0.1:$(cat "$workdir/port") \
+AWS_URL=$endpoint_url \
 AWS_REGION=us-east-1 \
 AWS_ACCESS_KEY_ID=AKIDAMAZONAIDEMO \
 AWS_SECRET_ACCESS_KEY=amazon-ai-demo-secret \

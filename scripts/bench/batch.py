@@ -3,469 +3,281 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Family "batch": batch inference jobs of 1,000 to 50,000 records, and 1,000 embeddings from one task.
+"""Family "batch": batch inference jobs of 1,000 to 50,000 records, and 1,000 embeddings (its section: batch.md.j2).
 
-Through amazon.ai.bedrock_model_invocation_job, against the fake's batch API with moto's S3 behind the same
-address, the fake finishing each job at once (issue 17): every round, jobs of 1,000 and 10,000 records step by
-step (staging, collecting returned, collecting with responses_dest, a bare boto3 script collecting the same
-output) and whole (one task from bodies to answers, returned and with responses_dest). Once, after the rounds: the
-same for 50,000 records, and 1,000 embedding requests of 1,024 dimensions through amazon.ai.bedrock_invoke_models,
-returned and with responses_dest. Goals, judged at the largest job: the module's own CPU time under 0.1 ms a
-record for staging and for collecting; its peak memory under four times the output's size; collecting 50,000
-records with responses_dest within twice the bare script's time. How each sample is taken, and the arithmetic,
-are in batch_measure.py.
+Through amazon.ai.bedrock_model_invocation_job, against the fake's batch API with moto's S3 behind it, each job
+finished at once (issue 17). A job is measured step by step, each step a direct run of the module (its CPU time and
+peak memory its own): staging, a run that only reports the finished job (the baseline), collecting returned and to
+responses_dest, and the bare boto3 script (batch_bare.py) on the same output; and whole, as one ansible-playbook
+task. 1,000 and 10,000 records every round, 50,000 once, with 1,000 embeddings through bedrock_invoke_models. The
+bodies and answers are made and checked in child processes (batch_tool.py). Samples: key(COUNT, what), embed_key().
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
-import statistics
+import json
+import os
+import uuid
 from typing import Any
-from typing import Callable
-from typing import Dict
-from typing import List
-from typing import Tuple
 
-from batch_measure import EMBED_MODEL
-from batch_measure import EMBEDDINGS
-from batch_measure import ONCE_SIZES
-from batch_measure import SIZES
-from batch_measure import TEXT_MODEL
-from batch_measure import embed_key
-from batch_measure import embeddings_steps
-from batch_measure import embeddings_task
-from batch_measure import growth
-from batch_measure import key
-from batch_measure import paired_ratios
-from batch_measure import per_record
-from batch_measure import prepare
-from batch_measure import records_steps
-from batch_measure import records_task
-from batch_tool import DIMENSIONS
+import batch_tool
+import stats
+from batch_tool import INPUT_BUCKET
+from batch_tool import JOB_OPTIONS
+from batch_tool import OUTPUT_BUCKET
+from common import HERE
 from common import Bench
+from common import BenchError
 from common import Measurement
 from common import Plan
-from report import Results
-from report import Row
-from report import against_goal
-from report import listed
-from report import seconds
-from report import verdict
+from common import connect
+from common import request
 
 NAME = "batch"
+JOB_MODULE = "bedrock_model_invocation_job"
+MANY_MODULE = "bedrock_invoke_models"
+TOOL = os.path.join(HERE, "batch_tool.py")
+BARE = os.path.join(HERE, "batch_bare.py")
+SIZES = (1_000, 10_000, 50_000)  # records per job
+ONCE_SIZES = (50_000,)  # measured once, after the rounds (the others every round)
+EMBEDDINGS = 1_000  # embedding requests through bedrock_invoke_models
+DIMENSIONS = batch_tool.DIMENSIONS  # of the embeddings, which batch_tool.py asks for and checks
+TEXT_MODEL = "amazon.titan-text-express-v1"
+EMBED_MODEL = "amazon.titan-embed-text-v2:0"
+ROLE_ARN = "arn:aws:iam::123456789012:role/amazon-ai-bench-batch"
+JOB_TIMEOUT = 600  # seconds a job may take the fake, and the module's wait_timeout
+# The module runs whose CPU per record and memory the goals judge, and what each is.
+STEPS = {"stage": "staging", "returned": "collecting, returned", "dest": "collecting, responses_dest"}
 
-# The goals, and how the report judges them.
+# The goals, judged at the largest job: at 1,000 records (a few hundred kB of output) what a record adds is within
+# the noise of a Python process's CPU time and peak memory (modules imported, the allocator's arenas).
 GOAL_CPU_PER_RECORD = 0.0001  # seconds of the module's own CPU time per record, staging and collecting each
 GOAL_MEMORY_FACTOR = 4.0  # the module's peak memory (over its baseline) against the output's size
 GOAL_COLLECT_RATIO = 2.0  # collecting with responses_dest against the bare boto3 script
 GOAL_COLLECT_SIZE = 50_000
 
+# Callback task names (they are the playbooks' task names).
+TASK_JOB = "Run a batch inference job and collect its answers"
+TASK_EMBED = "Embed every document from one task"
 
-def megabytes(value: float) -> str:
-    return f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"
+
+def key(count: int, what: str) -> str:
+    return f"batch_{count}_{what}"
 
 
-def microseconds(value: float) -> str:
-    return f"{value * 1e6:.1f} µs" if abs(value) < 1e-5 else f"{value * 1e6:.0f} µs"
+def embed_key(what: str) -> str:
+    return f"embed_{what}"
 
 
 def per_record_time(value: float) -> str:
     """A record's CPU time, in µs, with as many decimals as it takes not to read as the goal it misses or meets."""
-    return f"{against_goal(value * 1e6, GOAL_CPU_PER_RECORD * 1e6, 0 if abs(value) >= 1e-5 else 1)} µs"
-
-
-def _size_block(bench: Bench, count: int) -> List[Measurement]:
-    return [
-        (f"{count:,} records step by step, and the bare boto3 script", lambda: records_steps(bench, count)),
-        (f"{count:,} records in one task, returned", lambda: records_task(bench, count, False)),
-        (f"{count:,} records in one task, responses_dest", lambda: records_task(bench, count, True)),
-    ]
+    return f"{stats.against_goal(value * 1e6, GOAL_CPU_PER_RECORD * 1e6, 0 if abs(value) >= 1e-5 else 1)} µs"
 
 
 def plan(bench: Bench) -> Plan:
     """The fake set to finish jobs at once, the buckets; jobs of every size, and the embeddings."""
-    prepare(bench)
+    try:
+        control("POST", "/_test/batch/config", {"step_seconds": 0})
+        _tool(bench, ["buckets", "create"], "batch_buckets")
+    except BenchError as e:
+        raise BenchError(f"the batch family needs the fake's batch API with moto's S3 behind it: {e}") from e
+
+    def block(count: int) -> list[Measurement]:
+        return [
+            (f"{count:,} records step by step, and the bare boto3 script", lambda: records_steps(bench, count)),
+            (f"{count:,} records in one task, returned", lambda: records_task(bench, count, False)),
+            (f"{count:,} records in one task, responses_dest", lambda: records_task(bench, count, True)),
+        ]
+
     embeddings = [
         (f"{EMBEDDINGS:,} embeddings run directly", lambda: embeddings_steps(bench)),
         (f"{EMBEDDINGS:,} embeddings in one task, returned", lambda: embeddings_task(bench, False)),
         (f"{EMBEDDINGS:,} embeddings in one task, responses_dest", lambda: embeddings_task(bench, True)),
     ]
-    every_round = [_size_block(bench, count) for count in SIZES if count not in ONCE_SIZES]
-    once = [measurement for count in SIZES if count in ONCE_SIZES for measurement in _size_block(bench, count)]
+    once = [measurement for count in ONCE_SIZES for measurement in block(count)]
     # The embeddings once too: a minute a run, and no goal of theirs rests on a median.
-    return Plan(rounds=every_round, once=once + embeddings)
+    return Plan(rounds=[block(count) for count in SIZES if count not in ONCE_SIZES], once=once + embeddings)
 
 
-def ran(results: Results) -> bool:
+def ran(results: Any) -> bool:
     """Did this family run (a job was staged)?"""
     return any(results.bench.samples.get(key(count, "stage_cpu")) for count in SIZES)
 
 
-def once_note(results: Results) -> str:
-    measured = [count for count in ONCE_SIZES if results.bench.samples.get(key(count, "stage_cpu"))]
-    notes = [f"the batch job of {' and '.join(f'{count:,}' for count in measured)} records"] if measured else []
-    if results.bench.samples.get(embed_key("returned_cpu")):
-        notes.append(f"the {EMBEDDINGS:,} embeddings")
-    return " and ".join(notes)
-
-
-# --- the report -------------------------------------------------------------------------------------------------
-
-
-def _size_rows(count: int) -> List[Row]:
-    n = f"{count:,} records"
-    return [
-        (f"{n}: staging, module run (bodies to S3, job created)", key(count, "stage_wall"), seconds),
-        (f"{n}: collecting, answers returned, module run", key(count, "returned_wall"), seconds),
-        (f"{n}: collecting, responses_dest, module run", key(count, "dest_wall"), seconds),
-        (f"{n}: bare boto3 script, download and write in input order", key(count, "bare_wall"), seconds),
-        (f"{n}: one task, bodies to answers, returned", key(count, "task_returned"), seconds),
-        (f"{n}: one task, bodies to answers, responses_dest", key(count, "task_dest"), seconds),
-        (f"{n}: module CPU, staging", key(count, "stage_cpu"), seconds),
-        (f"{n}: module CPU, collecting returned", key(count, "returned_cpu"), seconds),
-        (f"{n}: module CPU, collecting to responses_dest", key(count, "dest_cpu"), seconds),
-        (f"{n}: module CPU, reporting the job only (baseline)", key(count, "base_cpu"), seconds),
-        (f"{n}: peak RSS, staging", key(count, "stage_rss_mb"), megabytes),
-        (f"{n}: peak RSS, collecting returned", key(count, "returned_rss_mb"), megabytes),
-        (f"{n}: peak RSS, collecting to responses_dest", key(count, "dest_rss_mb"), megabytes),
-        (f"{n}: peak RSS, reporting the job only (baseline)", key(count, "base_rss_mb"), megabytes),
-        (
-            f"{n}: peak RSS, one task returned (largest ansible-playbook process)",
-            key(count, "task_returned_rss_mb"),
-            megabytes,
-        ),
-        (f"{n}: the job's output in S3", key(count, "output_mb"), megabytes),
-    ]
-
-
-_EMBED = f"{EMBEDDINGS:,} embeddings"
-ROWS: List[Row] = [row for count in SIZES for row in _size_rows(count)] + [
-    (f"{_EMBED}: module run, returned", embed_key("returned_wall"), seconds),
-    (f"{_EMBED}: module run, responses_dest", embed_key("dest_wall"), seconds),
-    (f"{_EMBED}: one task, returned", embed_key("task_returned"), seconds),
-    (f"{_EMBED}: one task, responses_dest", embed_key("task_dest"), seconds),
-    (f"{_EMBED}: module CPU, returned", embed_key("returned_cpu"), seconds),
-    (f"{_EMBED}: module CPU, responses_dest", embed_key("dest_cpu"), seconds),
-    (f"{_EMBED}: module CPU, one request (baseline)", embed_key("base_cpu"), seconds),
-    (f"{_EMBED}: peak RSS, returned", embed_key("returned_rss_mb"), megabytes),
-    (f"{_EMBED}: peak RSS, responses_dest", embed_key("dest_rss_mb"), megabytes),
-    (f"{_EMBED}: peak RSS, one request (baseline)", embed_key("base_rss_mb"), megabytes),
-    (
-        f"{_EMBED}: peak RSS, one task returned (largest ansible-playbook process)",
-        embed_key("task_returned_rss_mb"),
-        megabytes,
-    ),
-    (f"{_EMBED}: the answers (responses_dest file)", embed_key("output_mb"), megabytes),
-]
-
-# The module runs whose CPU per record and memory the goals judge: (name, what it is, baseline's name).
-STEPS: List[Tuple[str, str]] = [
-    ("stage", "staging"),
-    ("returned", "collecting, returned"),
-    ("dest", "collecting, responses_dest"),
-]
-EMBED_STEPS: List[Tuple[str, str]] = [("returned", "returned"), ("dest", "responses_dest")]
-
-
-def sizes_run(results: Results) -> List[int]:
-    return [count for count in SIZES if results.bench.samples.get(key(count, "stage_cpu"))]
-
-
-def derived(results: Results) -> Dict[str, Any]:
-    """The numbers the report computes from the samples, by size (and for the embeddings)."""
+def derived(results: Any) -> dict[str, Any]:
+    """The numbers the report computes from the samples, by size (and for the embeddings), and the goals met."""
     s = results.bench.samples
-    d: Dict[str, Any] = {"batch_sizes": sizes_run(results)}
+    d: dict[str, Any] = {"batch_sizes": [count for count in SIZES if s.get(key(count, "stage_cpu"))]}
     for count in d["batch_sizes"]:
         k = functools.partial(key, count)
-        output = statistics.median(s.get(k("output_mb")))
+        _steps(d, s, k, STEPS, count)
         if s.get(k("args_rss_mb")):
-            d[k("args_floor_mb")] = statistics.median(growth(s.get(k("args_rss_mb")), s.get(k("args_base_rss_mb"))))
-        for step, dummy in STEPS:
-            d[k(f"{step}_cpu_per_record")] = statistics.median(
-                per_record(s.get(k(f"{step}_cpu")), s.get(k("base_cpu")), count)
-            )
-            d[k(f"{step}_growth_mb")] = statistics.median(growth(s.get(k(f"{step}_rss_mb")), s.get(k("base_rss_mb"))))
-            d[k(f"{step}_memory_factor")] = d[k(f"{step}_growth_mb")] / output
-        d[k("collect_ratio_rounds")] = paired_ratios(s.get(k("dest_wall")), s.get(k("bare_wall")))
-        d[k("collect_ratio")] = statistics.median(d[k("collect_ratio_rounds")])
-        d[k("returned_ratio")] = statistics.median(paired_ratios(s.get(k("returned_wall")), s.get(k("bare_wall"))))
+            d[k("args_floor_mb")] = stats.median(stats.per_unit(s.get(k("args_rss_mb")), s.get(k("args_base_rss_mb"))))
+        d[k("collect_ratio_rounds")] = stats.paired_ratios(s.get(k("dest_wall")), s.get(k("bare_wall")))
+        d[k("collect_ratio")] = stats.median(d[k("collect_ratio_rounds")])
+        d[k("returned_ratio")] = stats.median(stats.paired_ratios(s.get(k("returned_wall")), s.get(k("bare_wall"))))
         for mode in ("task_returned", "task_dest"):
             if s.get(k(mode)):
-                d[k(f"{mode}_per_record")] = statistics.median(s.get(k(mode))) / count
+                d[k(f"{mode}_per_record")] = s.median(k(mode)) / count
+    d["args_floor_everywhere"] = all(key(count, "args_floor_mb") in d for count in d["batch_sizes"])
+    largest = d["batch_sizes"][-1]
+    for step in STEPS:
+        d[f"{step}_cpu_ok"] = d[key(largest, f"{step}_cpu_per_record")] < GOAL_CPU_PER_RECORD
+        d[f"{step}_memory_ok"] = d[key(largest, f"{step}_memory_factor")] < GOAL_MEMORY_FACTOR
+    if GOAL_COLLECT_SIZE in d["batch_sizes"]:
+        d["collect_ok"] = d[key(GOAL_COLLECT_SIZE, "collect_ratio")] <= GOAL_COLLECT_RATIO
     if s.get(embed_key("returned_cpu")):
-        output = statistics.median(s.get(embed_key("output_mb")))
-        for step, dummy in EMBED_STEPS:
-            # The baseline sends one request: the others are what the EMBEDDINGS - 1 more cost.
-            d[embed_key(f"{step}_cpu_per_record")] = statistics.median(
-                per_record(s.get(embed_key(f"{step}_cpu")), s.get(embed_key("base_cpu")), EMBEDDINGS - 1)
-            )
-            d[embed_key(f"{step}_growth_mb")] = statistics.median(
-                growth(s.get(embed_key(f"{step}_rss_mb")), s.get(embed_key("base_rss_mb")))
-            )
-            d[embed_key(f"{step}_memory_factor")] = d[embed_key(f"{step}_growth_mb")] / output
+        # The baseline sends one request: the others are what the EMBEDDINGS - 1 more cost.
+        _steps(d, s, embed_key, {"returned": "", "dest": ""}, EMBEDDINGS - 1)
     return d
 
 
-def goals(d: Dict[str, Any]) -> List[Tuple[str, str, bool]]:
-    """Each goal: what it asks, what was measured, whether it is met.
-
-    The CPU and memory goals are judged at the largest job measured: what a record adds is what they are about,
-    and at 1,000 records (a few hundred kB of output) it is within the noise of a Python process's CPU time and
-    peak memory (modules one run imports and the baseline does not, the allocator's arenas). The smaller jobs are
-    shown beside it.
-    """
-    sizes = d["batch_sizes"]
-    largest = sizes[-1]
-    out: List[Tuple[str, str, bool]] = []
-
-    def measured(show: Callable[[int], str]) -> str:
-        others = "; ".join(f"{count:,}: {show(count)}" for count in sizes[:-1])
-        return f"{largest:,} records: **{show(largest)}**" + (f" ({others})" if others else "")
-
-    for step, what in STEPS:
-        out.append(
-            (
-                f"Module's own CPU per record, {what}, under {microseconds(GOAL_CPU_PER_RECORD)}",
-                measured(lambda count, step=step: per_record_time(d[key(count, f"{step}_cpu_per_record")])),
-                d[key(largest, f"{step}_cpu_per_record")] < GOAL_CPU_PER_RECORD,
-            )
+def _steps(d: dict[str, Any], s: Any, k: Any, steps: dict[str, str], count: int) -> None:
+    """Each step's CPU per record and peak memory over the baseline run of the same round, and against the output."""
+    for step in steps:
+        d[k(f"{step}_cpu_per_record")] = stats.median(
+            stats.per_unit(s.get(k(f"{step}_cpu")), s.get(k("base_cpu")), count)
         )
-    for step, what in STEPS:
-        out.append(
-            (
-                f"Module's peak memory, {what}, under {GOAL_MEMORY_FACTOR:.0f}× the output's size",
-                measured(
-                    lambda count, step=step: f"+{megabytes(d[key(count, f'{step}_growth_mb')])} = "
-                    f"{against_goal(d[key(count, f'{step}_memory_factor')], GOAL_MEMORY_FACTOR, 2)}×",
-                ),
-                d[key(largest, f"{step}_memory_factor")] < GOAL_MEMORY_FACTOR,
-            )
-        )
-    if GOAL_COLLECT_SIZE in sizes:
-        ratio = d[key(GOAL_COLLECT_SIZE, "collect_ratio")]
-        out.append(
-            (
-                f"Collecting {GOAL_COLLECT_SIZE:,} records with responses_dest within {GOAL_COLLECT_RATIO:.0f}× the "
-                "bare boto3 script",
-                f"module / bare = **{against_goal(ratio, GOAL_COLLECT_RATIO, 2)}** (rounds: "
-                f"{listed(d[key(GOAL_COLLECT_SIZE, 'collect_ratio_rounds')], '{:.2f}')})",
-                ratio <= GOAL_COLLECT_RATIO,
-            )
-        )
-    return out
+        d[k(f"{step}_growth_mb")] = stats.median(stats.per_unit(s.get(k(f"{step}_rss_mb")), s.get(k("base_rss_mb"))))
+        d[k(f"{step}_memory_factor")] = d[k(f"{step}_growth_mb")] / s.median(k("output_mb"))
 
 
-def summary(results: Results) -> List[str]:
-    """The goals, for the console, and the embeddings' numbers."""
-    d = derived(results)
-    lines = [
-        f"Batch  {goal}: {measured.replace('**', '')}: {'PASS' if ok else 'FAIL'}" for goal, measured, ok in goals(d)
-    ]
-    if embed_key("returned_cpu_per_record") in d:
-        lines.append(
-            f"Embeddings  {_EMBED}, returned / responses_dest: CPU per reply "
-            f"{microseconds(d[embed_key('returned_cpu_per_record')])} / "
-            f"{microseconds(d[embed_key('dest_cpu_per_record')])}, peak memory "
-            f"{d[embed_key('returned_memory_factor')]:.2f}× / {d[embed_key('dest_memory_factor')]:.2f}× the answers"
-        )
-    return lines
+def control(method: str, path: str, body: Any = None) -> Any:
+    """A control route of the fake (tests/support/fake_bedrock/batch.py): its JSON answer."""
+    connection = connect(JOB_TIMEOUT + 60)
+    try:
+        return json.loads(request(connection, method, path, json.dumps(body).encode("utf-8") if body else b""))
+    finally:
+        connection.close()
 
 
-def embeddings_table(results: Results, d: Dict[str, Any]) -> List[str]:
-    """The embeddings through bedrock_invoke_models, returned and with responses_dest side by side."""
-    s = results.bench.samples
-
-    def cells(show: Callable[[str], str]) -> str:
-        return " | ".join(show(mode) for mode in ("returned", "dest"))
-
-    return [
-        f"| {_EMBED} of {DIMENSIONS:,} dimensions | returned | responses_dest |",
-        "| --- | ---: | ---: |",
-        "| One task, wall time | "
-        + cells(lambda mode: seconds(statistics.median(s.get(embed_key(f"task_{mode}")))))
-        + " |",
-        "| Module run, wall time | "
-        + cells(lambda mode: seconds(statistics.median(s.get(embed_key(f"{mode}_wall")))))
-        + " |",
-        "| Module CPU per reply, over one request | "
-        + cells(lambda mode: microseconds(d[embed_key(f"{mode}_cpu_per_record")]))
-        + " |",
-        "| Module peak memory over one request (× the answers) | "
-        + cells(
-            lambda mode: f"{megabytes(d[embed_key(f'{mode}_growth_mb')])} ({d[embed_key(f'{mode}_memory_factor')]:.2f}×)"
-        )
-        + " |",
-        f"| The answers (the responses_dest file) | {megabytes(statistics.median(s.get(embed_key('output_mb'))))} | |",
-    ]
+def _tool(bench: Bench, argv: list[str], name: str) -> dict[str, Any]:
+    """Run batch_tool.py; its JSON line, if it printed one."""
+    stdout = bench.path(f"{name}.tool.out")
+    bench.run([bench.python, TOOL] + argv, name, stdout=stdout)
+    with open(stdout, encoding="utf-8") as handle:
+        text = handle.read().strip()
+    return json.loads(text) if text else {}
 
 
-def growth_table(results: Results, d: Dict[str, Any]) -> List[str]:
-    """How the times, CPU and memory grow with the records: a column a size."""
-    s = results.bench.samples
-    sizes = d["batch_sizes"]
+def _module(bench: Bench, module: str, name: str, kind: str, count: int, options: dict[str, Any]) -> Any:
+    """One direct run of a module with options and count bodies of kind (made by batch_tool.py)."""
+    args = bench.path(f"{name}.args.json")
+    _tool(bench, ["args", args, kind, str(count), json.dumps(options)], f"{name}_args")
+    return bench.module(name, module, args)
 
-    def median(name: str, unit: Callable[[float], str] = seconds) -> str:
-        return unit(statistics.median(s.get(name))) if s.get(name) else "–"
 
-    def row(label: str, cells: List[str]) -> str:
-        return f"| {label} | " + " | ".join(cells) + " |"
+def _checked(bench: Bench, name: str, what: str, path: str, kind: str, count: int) -> dict[str, Any]:
+    """batch_tool.py's check of a result (what: result) or a responses file (what: dest), kept as bench.checks."""
+    checked = _tool(bench, [what, path, kind, str(count)], f"{name}_check")
+    bench.check(name, checked.get("answers") == count)
+    return checked
 
-    lines = [row("Records", [f"{count:,}" for count in sizes]), "| --- |" + " ---: |" * len(sizes)]
-    for mode, label in (("task_returned", "One task, returned"), ("task_dest", "One task, responses_dest")):
-        lines.append(
-            row(
-                f"{label}: wall time (per record)",
-                [
-                    (
-                        f"{median(key(count, mode))} ({microseconds(d[key(count, f'{mode}_per_record')])})"
-                        if key(count, f"{mode}_per_record") in d
-                        else "–"
-                    )
-                    for count in sizes
-                ],
-            )
-        )
-    lines.append(
-        row("The fake's time to run the job (submitted to ended)", [median(key(count, "fake_job")) for count in sizes])
+
+def _job_options(count: int) -> dict[str, Any]:
+    """The options that make a job, for a job of its own (batch_tool.JOB_OPTIONS names them)."""
+    name = f"bench-{count}-{uuid.uuid4().hex[:10]}"
+    values = (name, TEXT_MODEL, ROLE_ARN, f"s3://{INPUT_BUCKET}/{name}.jsonl", f"s3://{OUTPUT_BUCKET}/{name}/")
+    return dict(zip(JOB_OPTIONS, values))
+
+
+def records_steps(bench: Bench, count: int) -> None:
+    """A job of count records step by step: staging, the baseline, collecting returned and to a file, bare boto3."""
+    k = functools.partial(key, count)
+    job = _job_options(count)
+    name = job["name"]
+    stage = _module(bench, JOB_MODULE, k("stage"), "text", count, dict(job, wait=False))
+    with open(bench.path(f"{k('stage')}.out"), encoding="utf-8") as handle:
+        if not json.load(handle).get("changed"):
+            raise BenchError(f"staging {count} records created no job ({name})")
+    done = control("POST", f"/_test/batch/jobs/{name}/wait", {"timeout": JOB_TIMEOUT})
+    if done.get("status") != "Completed":
+        raise BenchError(f"the fake's job {name} ended {done.get('status')}: {done.get('message')}")
+    bench.samples.add(k("fake_job"), job_seconds(done))
+    base = _module(bench, JOB_MODULE, k("base"), "text", 0, {"name": name, "fetch_responses": False})
+    returned = _module(bench, JOB_MODULE, k("returned"), "text", 0, {"name": name, "wait": True})
+    _checked(bench, k("returned"), "result", bench.path(f"{k('returned')}.out"), "text", count)
+    dest_file, bare_file = bench.path(f"{k('dest')}.jsonl"), bench.path(f"{k('bare')}.jsonl")
+    options = {"name": name, "wait": True, "responses_dest": dest_file}
+    dest = _module(bench, JOB_MODULE, k("dest"), "text", 0, options)
+    _checked(bench, k("dest"), "dest", dest_file, "text", count)
+    bare_out = bench.path(f"{k('bare')}.out")
+    bare = bench.run([bench.python, BARE, output_location(done), bare_file], k("bare"), stdout=bare_out)
+    with open(bare_out, encoding="utf-8") as handle:
+        output_bytes = json.load(handle)["bytes"]
+    _checked(bench, k("bare"), "dest", bare_file, "text", count)
+    # What ansible-core's handling of the same arguments costs any module, with and without the bodies.
+    no_bodies = bench.path(f"{k('args_base')}.args.json")
+    _tool(bench, ["args", no_bodies, "text", "0", json.dumps(dict(job, wait=False))], f"{k('args_base')}_args")
+    args = bench.run([bench.python, TOOL, "ansible-args", bench.path(f"{k('stage')}.args.json")], k("args"))
+    args_base = bench.run([bench.python, TOOL, "ansible-args", no_bodies], k("args_base"))
+    for what, run in (("stage", stage), ("base", base), ("returned", returned), ("dest", dest), ("bare", bare)):
+        bench.samples.process(k(what), run)
+    bench.samples.update(**{k("args_rss_mb"): args.maxrss_kb / 1024, k("args_base_rss_mb"): args_base.maxrss_kb / 1024})
+    bench.samples.add(k("output_mb"), output_bytes / 1e6)
+    for path in (dest_file, bare_file):
+        os.unlink(path)
+    _tool(bench, ["buckets", "empty"], "batch_buckets_empty")
+
+
+def records_task(bench: Bench, count: int, to_file: bool) -> None:
+    """A job of count records as users run it: one task, from bodies to answers, returned or to a file."""
+    label = key(count, "task_dest" if to_file else "task_returned")
+    variables: dict[str, Any] = {f"bench_{name}": value for name, value in _job_options(count).items()}
+    variables.update(bench_count=count, bench_wait_timeout=JOB_TIMEOUT)
+    # The playbook asserts that every record succeeded (and, returned, the first and last in place).
+    _task(bench, "batch_job", TASK_JOB, label, "text", count, variables, to_file)
+    _tool(bench, ["buckets", "empty"], "batch_buckets_empty")
+
+
+def embeddings_steps(bench: Bench) -> None:
+    """EMBEDDINGS requests of bedrock_invoke_models run directly: one request (baseline), returned, to a file."""
+    options = {"model_id": EMBED_MODEL}
+    base = _module(bench, MANY_MODULE, embed_key("base"), "embed", 1, options)
+    returned = _module(bench, MANY_MODULE, embed_key("returned"), "embed", EMBEDDINGS, options)
+    _checked(bench, embed_key("returned"), "result", bench.path(f"{embed_key('returned')}.out"), "embed", EMBEDDINGS)
+    dest_file = bench.path(f"{embed_key('dest')}.jsonl")
+    dest = _module(bench, MANY_MODULE, embed_key("dest"), "embed", EMBEDDINGS, dict(options, responses_dest=dest_file))
+    checked = _checked(bench, embed_key("dest"), "dest", dest_file, "embed", EMBEDDINGS)
+    for what, run in (("base", base), ("returned", returned), ("dest", dest)):
+        bench.samples.process(embed_key(what), run)
+    bench.samples.add(embed_key("output_mb"), checked["bytes"] / 1e6)
+    os.unlink(dest_file)
+
+
+def embeddings_task(bench: Bench, to_file: bool) -> None:
+    """EMBEDDINGS requests from one ansible-playbook task, returned or to a file."""
+    label = embed_key("task_dest" if to_file else "task_returned")
+    variables = {"bench_model_id": EMBED_MODEL, "bench_count": EMBEDDINGS}
+    _task(bench, "embeddings", TASK_EMBED, label, "embed", EMBEDDINGS, variables, to_file)
+
+
+def _task(
+    bench: Bench, playbook: str, task: str, label: str, kind: str, count: int, variables: Any, to_file: bool
+) -> None:
+    """One task of playbook with count bodies of kind (from a vars file), its answers returned or to a file."""
+    bodies = bench.path(f"{label}.bodies.json")
+    _tool(bench, ["vars", bodies, kind, str(count)], f"{label}_bodies")
+    dest_file = bench.path(f"{label}.jsonl")
+    variables = dict(variables, bench_bodies_file=bodies, **({"bench_dest": dest_file} if to_file else {}))
+    run = bench.playbook(playbook, variables, label=label)
+    if to_file:
+        _checked(bench, label, "dest", dest_file, kind, count)
+        os.unlink(dest_file)
+    bench.samples.update(**{label: run.tasks[task], f"{label}_rss_mb": run.process.maxrss_kb / 1024})
+
+
+def output_location(job: dict[str, Any]) -> str:
+    """The S3 folder a job's output goes to: its output URI, then the job's id (the last part of its ARN)."""
+    uri = job["outputDataConfig"]["s3OutputDataConfig"]["s3Uri"]
+    return f"{uri.rstrip('/')}/{job['jobArn'].rsplit('/', 1)[1]}/"
+
+
+def job_seconds(job: dict[str, Any]) -> float:
+    """How long a job took the fake, from its submitTime to its endTime (ISO 8601, in UTC, as the fake gives them)."""
+    started, ended = (
+        datetime.datetime.strptime(job[name], "%Y-%m-%dT%H:%M:%S.%fZ") for name in ("submitTime", "endTime")
     )
-    lines.append(row("Staging, module run", [median(key(count, "stage_wall")) for count in sizes]))
-    lines.append(row("Collecting returned, module run", [median(key(count, "returned_wall")) for count in sizes]))
-    lines.append(row("Collecting to responses_dest, module run", [median(key(count, "dest_wall")) for count in sizes]))
-    lines.append(row("Bare boto3 script, same output", [median(key(count, "bare_wall")) for count in sizes]))
-    lines.append(
-        row("Collecting to responses_dest / bare", [f"{d[key(count, 'collect_ratio')]:.2f}" for count in sizes])
-    )
-    lines.append(row("Collecting returned / bare", [f"{d[key(count, 'returned_ratio')]:.2f}" for count in sizes]))
-    for step, what in STEPS:
-        lines.append(
-            row(
-                f"Module CPU per record, {what}",
-                [per_record_time(d[key(count, f"{step}_cpu_per_record")]) for count in sizes],
-            )
-        )
-    for step, what in STEPS:
-        lines.append(
-            row(
-                f"Peak memory over the baseline, {what} (× output)",
-                [
-                    f"{megabytes(d[key(count, f'{step}_growth_mb')])} "
-                    f"({against_goal(d[key(count, f'{step}_memory_factor')], GOAL_MEMORY_FACTOR, 2)}×)"
-                    for count in sizes
-                ],
-            )
-        )
-        if step == "stage" and all(key(count, "args_floor_mb") in d for count in sizes):
-            lines.append(
-                row(
-                    "Staging's floor: a bare AnsibleModule given the same arguments, over none (× output)",
-                    [
-                        f"{megabytes(d[key(count, 'args_floor_mb')])} "
-                        f"({d[key(count, 'args_floor_mb')] / statistics.median(s.get(key(count, 'output_mb'))):.2f}×)"
-                        for count in sizes
-                    ],
-                )
-            )
-    lines.append(row("The job's output in S3", [median(key(count, "output_mb"), megabytes) for count in sizes]))
-    return lines
-
-
-def report(results: Results) -> List[str]:
-    """The section on batch inference jobs and on many embeddings from one task."""
-    d = derived(results)
-    s = results.bench.samples
-    out: List[str] = []
-    w = out.append
-    w("## Prompts at any scale: amazon.ai.bedrock_model_invocation_job")
-    w("")
-    out.extend(results.results_table(ROWS))
-    for goal, measured, ok in goals(d):
-        w(f"| {goal} | {measured} | {verdict(ok)} |")
-    w("")
-    w("### How it grows")
-    w("")
-    out.extend(growth_table(results, d))
-    w("")
-    largest = d["batch_sizes"][-1]
-    if key(largest, "args_floor_mb") in d:
-        floor, stage = d[key(largest, "args_floor_mb")], d[key(largest, "stage_growth_mb")]
-        w(
-            f"At {largest:,} records, ansible-core's own handling of the bodies as a module's arguments (parsing "
-            "them, validating a copy, logging the invocation and echoing the arguments in the result, which every "
-            f"module does) takes {megabytes(floor)} in a bare `AnsibleModule`, "
-            + (
-                f"as much as or more than staging's whole {megabytes(stage)}: the module's own staging (the bodies "
-                "checked, encoded and streamed to S3) adds nothing measurable on top."
-                if floor >= stage
-                else f"of staging's {megabytes(stage)}: the module's own staging adds {megabytes(stage - floor)}."
-            )
-        )
-        w("")
-    if embed_key("returned_cpu_per_record") in d:
-        w(f"### {_EMBED} through amazon.ai.bedrock_invoke_models")
-        w("")
-        out.extend(embeddings_table(results, d))
-        w("")
-        w(
-            "Each reply here is an InvokeModel request of its own (HTTP, SigV4, botocore's parsing), so its CPU "
-            f"cost is not comparable with a batch record's, and the batch goals ({microseconds(GOAL_CPU_PER_RECORD)} "
-            f"a record, {GOAL_MEMORY_FACTOR:.0f}× the output) are not applied; the rows show what `responses_dest` "
-            "saves: returned, ansible-core walks every one of the answers' values in the module "
-            "(`exit_json`'s no_log scrub) and again on the controller."
-        )
-        w("")
-    w("### How the numbers are computed")
-    w("")
-    every = [f"{count:,}" for count in SIZES if count not in ONCE_SIZES]
-    once = [f"{count:,}" for count in SIZES if count in ONCE_SIZES]
-    w(
-        f"- **Jobs**: {' and '.join(every)} records every round, {' and '.join(once) or 'none'} once after the "
-        "rounds; "
-        f'each record a Titan Text body (`{TEXT_MODEL}`, `inputText` "Record NNNNNN: name one colour."), which '
-        'the fake answers "You asked: ...", so every answer shows which body it belongs to. The fake runs the '
-        "job's statuses without pausing (`step_seconds` 0): reading the input from moto's S3, answering each "
-        "record, writing `<output>/<job id>/<input>.jsonl.out` (in another order than the input's) and "
-        "`manifest.json.out`, all behind the one `endpoint_url` the module's S3 and Bedrock clients share."
-    )
-    w(
-        "- **Step by step**, each step a direct run of the module (`python -m ...bedrock_model_invocation_job "
-        "ARGS`, as ansible-core runs it, without the controller), its wall time, CPU time and peak RSS from "
-        "wait4(2): *staging* (`bodies`, `wait: false`: the bodies checked and written as JSONL to S3, the job "
-        "created); then, once the fake has finished the job, *the baseline* (the same task without bodies and with "
-        "`fetch_responses: false`: Python, ansible-core and boto3 started, the job found and reported, nothing "
-        "read); *collecting returned* (`wait: true`, no bodies, as a later run collects a job: the job's input "
-        "read back for its order, its output read and matched to it, every answer in the result); *collecting "
-        "to responses_dest* (the same, the answers written to a file instead); and the *bare boto3 script* "
-        "(`scripts/bench/batch_bare.py`) run right after on the same output. Every answer of every step is "
-        "checked (its record id, and that it answers its own body) in a child process."
-    )
-    w(
-        "- **The module's own CPU per record** = (CPU time of the step's run - CPU time of the baseline run of "
-        "the same round) / records: what the records add, Python's, ansible-core's and boto3's start-up left out. "
-        "It includes what boto3 spends in the module's process sending and receiving the data. **Peak memory** "
-        "is the step's peak RSS over the baseline's, against the size of the job's output in S3 (the `.out` "
-        "file). Staging's includes what ansible-core itself does with the bodies before the module's code runs: "
-        "it parses them from the arguments, validates a copy of them and logs the invocation; a bare "
-        "`AnsibleModule` given the same arguments file (`batch_tool.py ansible-args`), its peak RSS over the same "
-        "without bodies, shows how much of staging's memory that is. Returned, the answers are held as Python "
-        "objects, again in the copy ansible-core's no_log scrub builds of the result, and as its JSON text: what "
-        "`responses_dest` avoids. The bare script reads only the output (the records' ids sort into input order), where the "
-        "module, collecting without the task's bodies, reads the input's record ids too."
-    )
-    w(
-        "- **One task**: `scripts/bench/playbooks/batch_job.yml`, one task with the bodies (from a vars file), "
-        "`wait: true`, timed by the callback plugin (without `ansible-playbook`'s start-up): templating the "
-        "bodies, staging, creating, polling (the module waits 2 s before its first poll, 1.5 times longer each "
-        "time after), collecting, and returning the result to the controller."
-    )
-    if s.get(embed_key("returned_cpu")):
-        w(
-            f"- **Embeddings** (once): {EMBEDDINGS:,} bodies of `{EMBED_MODEL}` with `dimensions` {DIMENSIONS:,} "
-            "through "
-            "`bedrock_invoke_models` (its default concurrency), each answer holding the embedding twice as Titan "
-            "V2 sends it (`embedding` and `embeddingsByType.float`), run directly and from one task, returned and "
-            "with `responses_dest`. CPU per reply and memory are measured against a run of one request "
-            f"(so per reply = (run - one request) / {EMBEDDINGS - 1:,}); the output's size is the "
-            "`responses_dest` file's."
-        )
-    w("")
-    return out
+    return (ended - started).total_seconds()

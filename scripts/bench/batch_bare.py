@@ -3,17 +3,13 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The bare boto3 script the batch family measures bedrock_model_invocation_job's collecting against.
+"""What a user would write without bedrock_model_invocation_job, which the batch family measures its collecting
+against: a finished job's output downloaded with boto3 and written in input order, as responses_dest holds it.
 
-What a user would write without the module: download a finished batch job's output from S3 with boto3 and write
-its answers in input order, one JSON line per record, as the module's responses_dest file holds them.
+    python batch_bare.py OUTPUT_LOCATION DEST      (the job's output folder, s3://bucket/prefix/<job id>/)
 
-    python batch_bare.py OUTPUT_LOCATION DEST
-
-OUTPUT_LOCATION is the job's output folder (s3://bucket/prefix/<job id>/). The records' ids are the ones
-bedrock_model_invocation_job gives bodies (each its index in 11 digits), so input order is their sorted order. The
-answers are kept in memory until the last output file is read, as Bedrock writes them in an order of its own.
-Prints {"records": N, "bytes": size of the output files}.
+The record ids are the module's (each body's index, 11 digits), so input order is their sorted order; the answers
+stay in memory until the last file is read (Bedrock writes its own order). Prints {"records": N, "bytes": size}.
 """
 
 from __future__ import annotations

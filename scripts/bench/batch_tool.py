@@ -3,11 +3,7 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Family "batch": the work on big data, done in a child process of the benchmark.
-
-A process started by the benchmark reports in its peak RSS at least the high-water mark of the benchmark's own
-memory (fork, then exec, keeps it), so the benchmark never holds 50,000 bodies or answers itself: this script
-writes them and checks them.
+"""Family "batch": the work on big data, in a child process (the bench never holds 50,000 bodies: see child_json).
 
     python batch_tool.py args PATH KIND COUNT [OPTIONS_JSON]  a module's arguments file: the options and COUNT bodies
     python batch_tool.py vars PATH KIND COUNT                 a playbook's vars file: bench_bodies, COUNT bodies
@@ -16,9 +12,8 @@ writes them and checks them.
     python batch_tool.py buckets create|empty                 the input and output buckets (through AWS_URL)
     python batch_tool.py ansible-args PATH                    a bare AnsibleModule given a module's arguments file
 
-KIND: text (Titan Text bodies, answered "You asked: <prompt>", so each answer shows which body it belongs to) or
-embed (Titan Text Embeddings V2 bodies of 1,024 dimensions). A check prints a JSON line ({"answers": N, "bytes":
-size}) and exits 1 naming the first problem.
+KIND: text (Titan Text bodies, answered "You asked: <prompt>", so that each answer shows its body) or embed (Titan
+Embeddings V2, 1,024 dimensions). A check prints {"answers": N, "bytes": size}, or exits 1 naming the first problem.
 """
 
 from __future__ import annotations
@@ -26,16 +21,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
-from typing import Dict
-from typing import Iterable
-from typing import List
-from typing import Optional
 
 INPUT_BUCKET = "amazon-ai-bench-input"
 OUTPUT_BUCKET = "amazon-ai-bench-output"
 DIMENSIONS = 1024
-# The options of the batch jobs' staging runs besides bodies and wait (batch_measure.py's _job_options).
+# The options of the batch jobs' staging runs besides bodies and wait (batch.py's _job_options).
 JOB_OPTIONS = ("name", "model_id", "role_arn", "input_s3_uri", "output_s3_uri")
 
 
@@ -43,7 +35,7 @@ def prompt(kind: str, index: int) -> str:
     return f"Record {index:06d}: name one colour." if kind == "text" else f"Document {index:06d} to embed."
 
 
-def body(kind: str, index: int) -> Dict[str, Any]:
+def body(kind: str, index: int) -> dict[str, Any]:
     if kind == "text":
         return {"inputText": prompt(kind, index), "textGenerationConfig": {"maxTokenCount": 32}}
     if kind == "embed":
@@ -51,7 +43,7 @@ def body(kind: str, index: int) -> Dict[str, Any]:
     raise ValueError(f"no such kind of body: {kind}")
 
 
-def bodies(kind: str, count: int) -> List[Dict[str, Any]]:
+def bodies(kind: str, count: int) -> list[dict[str, Any]]:
     return [body(kind, index) for index in range(count)]
 
 
@@ -60,7 +52,7 @@ def record_id(index: int) -> str:
     return f"{index:011d}"
 
 
-def entry_problem(kind: str, index: int, entry: Any, with_ids: bool) -> Optional[str]:
+def entry_problem(kind: str, index: int, entry: Any, with_ids: bool) -> str | None:
     """What is wrong with the answer at index (None when it is right): failed, out of order, or the wrong shape."""
     if not isinstance(entry, dict):
         return f"answer {index} is not an object"
@@ -83,7 +75,7 @@ def entry_problem(kind: str, index: int, entry: Any, with_ids: bool) -> Optional
     return None
 
 
-def first_problem(kind: str, count: int, entries: Iterable[Any], with_ids: bool) -> Optional[str]:
+def first_problem(kind: str, count: int, entries: Iterable[Any], with_ids: bool) -> str | None:
     seen = 0
     for index, entry in enumerate(entries):
         problem = entry_problem(kind, index, entry, with_ids)
@@ -121,14 +113,14 @@ def _ansible_args(path: str) -> None:
     """
     from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
 
-    spec: Dict[str, Any] = {name: {"type": "raw"} for name in JOB_OPTIONS}
+    spec: dict[str, Any] = {name: {"type": "raw"} for name in JOB_OPTIONS}
     spec.update(bodies={"type": "list", "elements": "raw"}, wait={"type": "bool", "default": False})
     sys.argv = [sys.argv[0], path]
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     module.exit_json(changed=False, bodies=len(module.params["bodies"] or []))
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     command = argv[0]
     if command == "buckets":
         _buckets(argv[1])

@@ -3,155 +3,123 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Family "converse": a call of amazon.ai.bedrock_converse against a call of amazon.ai.bedrock_invoke_model.
+"""Family "converse": a call of amazon.ai.bedrock_converse against one of bedrock_invoke_model (converse.md.j2).
 
-Every round, back to back: a 20-item loop of bedrock_converse and a 20-item loop of bedrock_invoke_model, the same
-question to the same model (issue 16's goal: Converse's wall time per call no more than 1.05 times InvokeModel's).
-How each sample is taken, and the arithmetic, are in converse_measure.py. README.md beside this file says what a
-family module is.
+Every round, back to back: a 20-item loop of each, the same question to the same model with the same token limit,
+through Converse and through InvokeModel with the model's own body, so that what differs is the module and the
+API; then 20 direct runs of each module, taking turns. The goal (issue 16): Converse at most 1.05 times InvokeModel.
 """
 
 from __future__ import annotations
 
-import statistics
+import json
+from collections.abc import Callable
 from typing import Any
-from typing import Dict
-from typing import List
 
+import stats
 from common import Bench
 from common import Plan
-from converse_measure import CALLS
-from converse_measure import MAX_TOKENS
-from converse_measure import MODEL
-from converse_measure import PROMPT
-from converse_measure import converse_loop
-from converse_measure import cpu_difference_per_call
-from converse_measure import direct_runs
-from converse_measure import invoke_loop
-from converse_measure import paired_ratios
-from report import Results
-from report import Row
-from report import against_goal
-from report import listed
-from report import seconds
-from report import verdict
 
 NAME = "converse"
-
-# The goal, and how the report judges it.
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"  # the fake answers it through both APIs, at once
+CALLS = 20  # calls per loop, as the one family's loops
+MAX_TOKENS = 64
+# The question both loops ask, the item's number appended (the same length in both).
+PROMPT = "In one short sentence, say what an Ansible playbook is for. Question number"
 GOAL_RATIO = 1.05
+
+# Callback task names (they are the playbooks' task names).
+TASK_CONVERSE = "Ask the model once per item through bedrock_converse"
+TASK_INVOKE = "Ask the model once per item through bedrock_invoke_model"
 
 
 def plan(bench: Bench) -> Plan:
-    """One block: the two loops, back to back, which goes first rotated from round to round."""
+    """One block: the two loops and the direct runs, back to back, which goes first rotated from round to round."""
     return Plan(
         rounds=[
             [
-                ("bedrock_converse loop", lambda: converse_loop(bench)),
-                ("bedrock_invoke_model loop, same model and question", lambda: invoke_loop(bench)),
+                ("bedrock_converse loop", lambda: loop(bench, "converse_loop", TASK_CONVERSE, "converse")),
+                (
+                    "bedrock_invoke_model loop, same model and question",
+                    lambda: loop(bench, "converse_invoke_loop", TASK_INVOKE, "converse_invoke"),
+                ),
                 ("both modules run directly, taking turns", lambda: direct_runs(bench)),
             ]
         ]
     )
 
 
-def ran(results: Results) -> bool:
+def ran(results: Any) -> bool:
     """Did this family run (both loops have samples)?"""
     samples = results.bench.samples
     return bool(samples.get("converse_call")) and bool(samples.get("converse_invoke_call"))
 
 
-# --- the report -------------------------------------------------------------------------------------------------
-
-ROWS: List[Row] = [
-    (f"amazon.ai.bedrock_converse, per call ({CALLS}-item loop)", "converse_call", seconds),
-    (f"amazon.ai.bedrock_invoke_model, per call ({CALLS}-item loop, same question)", "converse_invoke_call", seconds),
-    ("bedrock_converse, module process run directly: wall", "converse_direct_wall", seconds),
-    ("bedrock_invoke_model, module process run directly: wall", "converse_invoke_direct_wall", seconds),
-    ("bedrock_converse, module process run directly: CPU", "converse_direct_cpu", seconds),
-    ("bedrock_invoke_model, module process run directly: CPU", "converse_invoke_direct_cpu", seconds),
-]
-
-
-def derived(results: Results) -> Dict[str, Any]:
-    """The numbers the report computes from the samples."""
+def derived(results: Any) -> dict[str, Any]:
+    """The numbers the report computes from the samples, and whether the goal is met."""
     s = results.bench.samples
-    d: Dict[str, Any] = {}
-    d["converse_ratio_rounds"] = paired_ratios(s.get("converse_call"), s.get("converse_invoke_call"))
-    d["converse_ratio"] = statistics.median(d["converse_ratio_rounds"])
+    d: dict[str, Any] = {}
+    d["converse_ratio_rounds"] = stats.paired_ratios(s.get("converse_call"), s.get("converse_invoke_call"))
+    d["converse_ratio"] = stats.median(d["converse_ratio_rounds"])
     d["converse_ratio_of_medians"] = s.median("converse_call") / s.median("converse_invoke_call")
     d["converse_extra"] = s.median("converse_call") - s.median("converse_invoke_call")
-    d["converse_cpu_extra"] = cpu_difference_per_call(
-        s.get("converse_run_cpu"), s.get("converse_invoke_run_cpu"), CALLS
-    )
+    # Both playbooks pay the same start-up and the same assert: their runs' CPU time apart is their loops'.
+    cpu = stats.per_unit(s.get("converse_run_cpu"), s.get("converse_invoke_run_cpu"), CALLS)
+    d["converse_cpu_extra"] = stats.median(cpu)
     if s.get("converse_direct_cpu"):
         for what in ("wall", "cpu"):
-            d[f"converse_direct_{what}_ratio"] = statistics.median(
-                paired_ratios(s.get(f"converse_direct_{what}"), s.get(f"converse_invoke_direct_{what}"))
-            )
+            ratios = stats.paired_ratios(s.get(f"converse_direct_{what}"), s.get(f"converse_invoke_direct_{what}"))
+            d[f"converse_direct_{what}_ratio"] = stats.median(ratios)
+    d["converse_ok"] = d["converse_ratio"] <= GOAL_RATIO
     return d
 
 
-def summary(results: Results) -> List[str]:
-    """The goal, for the console."""
-    d = derived(results)
-    ok = d["converse_ratio"] <= GOAL_RATIO
-    return [
-        f"Converse  bedrock_converse / bedrock_invoke_model per call, median of the rounds = "
-        f"{against_goal(d['converse_ratio'], GOAL_RATIO, 2)} (rounds: {listed(d['converse_ratio_rounds'], '{:.3f}')}), "
-        f"goal <= {GOAL_RATIO:.2f}: {'PASS' if ok else 'FAIL'}"
-    ]
+def loop(bench: Bench, playbook: str, task: str, prefix: str) -> None:
+    # The playbooks assert that every call answered with text; a failed assert fails the run.
+    variables = {"bench_calls": CALLS, "bench_model": MODEL, "bench_prompt": PROMPT, "bench_max_tokens": MAX_TOKENS}
+    bench.samples.add(f"{prefix}_run_cpu", bench.task(f"{prefix}_call", playbook, task, variables, CALLS).process.cpu)
 
 
-def report(results: Results) -> List[str]:
-    """The section on bedrock_converse against bedrock_invoke_model."""
-    d = derived(results)
-    s = results.bench.samples
-    ok = d["converse_ratio"] <= GOAL_RATIO
-    out: List[str] = []
-    w = out.append
-    w("## One interface for every chat model: amazon.ai.bedrock_converse")
-    w("")
-    out.extend(results.results_table(ROWS))
-    w(
-        f"| A call of `bedrock_converse` takes no more than {GOAL_RATIO:.2f} times a call of "
-        "`bedrock_invoke_model` | converse / invoke_model per call = "
-        f"**{against_goal(d['converse_ratio'], GOAL_RATIO, 2)}** (rounds: "
-        f"{listed(d['converse_ratio_rounds'], '{:.3f}')}; from the medians: {seconds(s.median('converse_call'))} / "
-        f"{seconds(s.median('converse_invoke_call'))} = {d['converse_ratio_of_medians']:.3f}) | {verdict(ok)} |"
-    )
-    w("")
-    w("### How the numbers are computed")
-    w("")
-    w(
-        f"- **Per call**: the wall time of one task that loops {CALLS} times, divided by {CALLS}, timed by the "
-        "callback plugin as in the one-call family (without `ansible-playbook`'s start-up). Both loops ask "
-        f'`{MODEL}`, which the fake answers at once, the same question ("{PROMPT} NNN", the item\'s number '
-        f"appended) with the same limit of {MAX_TOKENS} tokens: `bedrock_converse` with `prompt` and "
-        "`max_tokens` (the Converse API), `bedrock_invoke_model` with the model's own body (`anthropic_version`, "
-        "`max_tokens`, `messages`; the InvokeModel API)."
-    )
-    w(
-        "- **Ratio** = converse per call / invoke_model per call, the two loops run back to back in each round "
-        "(which goes first alternating from round to round), and the ratio's median over the rounds; the ratio of "
-        "the two medians is shown too. Between the medians the difference is "
-        f"{d['converse_extra'] * 1000:+.0f} ms per call ({(d['converse_ratio_of_medians'] - 1) * 100:+.1f} %); "
-        f"in CPU time (the two `ansible-playbook` runs' CPU, with every process they started, apart, per call) "
-        f"{d['converse_cpu_extra'] * 1000:+.0f} ms."
-    )
-    if "converse_direct_cpu_ratio" in d:
-        w(
-            f"- **Run directly**: {CALLS} runs of each module's process without the controller (`python -m "
-            "...bedrock_converse ARGS`, the same question), taking turns, each run's CPU time from wait4(2), which "
-            "whatever else the machine does disturbs much less than the loops' wall time: converse / invoke_model "
-            f"= {d['converse_direct_wall_ratio']:.3f} in wall time, {d['converse_direct_cpu_ratio']:.3f} in CPU time "
-            f"({seconds(s.median('converse_direct_cpu'))} against {seconds(s.median('converse_invoke_direct_cpu'))} "
-            "a run)."
-        )
-    w(
-        "- What differs is all the module's and the API's: `bedrock_converse` checks more options (messages, "
-        "inference settings, tools), imports its own module_utils, builds a Converse request and turns the "
-        "reply into `text`, `messages`, `usage`; the fake's own work is about the same for both requests."
-    )
-    w("")
-    return out
+def direct_runs(bench: Bench) -> None:
+    """CALLS direct runs of each module, taking turns: wall and CPU time a run, without the controller, much less
+    disturbed by whatever else the machine does than the loops' wall time."""
+    runs: dict[str, list[Any]] = {"converse": [], "invoke": []}
+    for number in range(CALLS):
+        for name in ["converse", "invoke"] if number % 2 == 0 else ["invoke", "converse"]:
+            module, args = DIRECT[name]
+            label = f"converse_direct_{name}"
+            runs[name].append(bench.module(label, module, args(number)))
+            with open(bench.path(f"{label}.out"), encoding="utf-8") as handle:
+                bench.check(label, bool(answer_text(name, json.load(handle))))
+    for name, prefix in (("converse", "converse_direct"), ("invoke", "converse_invoke_direct")):
+        walls, cpus = [run.wall for run in runs[name]], [run.cpu for run in runs[name]]
+        bench.samples.update(**{f"{prefix}_wall": sum(walls) / CALLS, f"{prefix}_cpu": sum(cpus) / CALLS})
+
+
+def converse_args(number: int) -> dict[str, Any]:
+    """Item `number`'s question, as the playbooks ask it (the item's number appended to PROMPT)."""
+    return {"model_id": MODEL, "prompt": f"{PROMPT} {number:03d}", "max_tokens": MAX_TOKENS}
+
+
+def invoke_args(number: int) -> dict[str, Any]:
+    messages = [{"role": "user", "content": converse_args(number)["prompt"]}]
+    return {
+        "model_id": MODEL,
+        "body": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": MAX_TOKENS, "messages": messages},
+    }
+
+
+DIRECT: dict[str, tuple[str, Callable[[int], dict[str, Any]]]] = {
+    "converse": ("bedrock_converse", converse_args),
+    "invoke": ("bedrock_invoke_model", invoke_args),
+}
+
+
+def answer_text(name: str, result: dict[str, Any]) -> str:
+    """The answer's text in a module's result (bedrock_converse's text; the Anthropic body's first block)."""
+    if name == "converse":
+        return str(result.get("text") or "")
+    try:
+        return str(result["raw_response"]["content"][0]["text"])
+    except (KeyError, IndexError, TypeError):
+        return ""

@@ -3,18 +3,16 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Tests of family "batch"'s numbers, goals and section of docs/benchmarks.md (batch.py)."""
+"""Tests of family "batch": its arithmetic, numbers, goals and section of docs/benchmarks.md (batch.py)."""
 
 from __future__ import annotations
 
 import batch
+import batch_tool
 import pytest
-import run
-from batch_measure import embed_key
-from batch_measure import key
-from common import Bench
-from report import Results
-from test_many_prompts import MACHINE
+import report
+from batch import embed_key
+from batch import key
 
 
 def size_samples(count, **changes):
@@ -59,24 +57,19 @@ def embed_samples(**changes):
     return {embed_key(name): [value] for name, value in values.items()}
 
 
-def batch_results(tmp_path, samples):
-    bench = Bench(str(tmp_path), str(tmp_path), "python3")
-    bench.samples.values = samples
-    return Results(
-        bench=bench,
-        families=run.FAMILIES,
-        rounds=1,
-        machine=MACHINE,
-        started="2026-01-01 00:00",
-        duration=120.0,
-        load_before=(0.0, 0.0, 0.0),
-        load_after=(0.0, 0.0, 0.0),
-        launcher_rss_mb=20.0,
-    )
+@pytest.fixture
+def batch_results(results_of):
+    return results_of
 
 
-def test_batch_numbers_per_record_over_the_baseline(tmp_path):
-    results = batch_results(tmp_path, {**size_samples(1000), **size_samples(50000), **embed_samples()})
+def goals(results):
+    """(goal, measured, met) of each row of the section's Goals table."""
+    rows = report.table_rows(str(results.sections()[0]), "Goals")
+    return [(goal, measured, verdict == "**PASS**") for goal, measured, verdict in rows]
+
+
+def test_batch_numbers_per_record_over_the_baseline(batch_results):
+    results = batch_results({**size_samples(1000), **size_samples(50000), **embed_samples()})
     d = batch.derived(results)
     assert d["batch_sizes"] == [1000, 50000]
     for count in (1000, 50000):
@@ -95,10 +88,10 @@ def test_batch_numbers_per_record_over_the_baseline(tmp_path):
     assert d[embed_key("dest_memory_factor")] == pytest.approx(0.2)
 
 
-def test_batch_goals_are_those_of_the_issue(tmp_path):
+def test_batch_goals_are_those_of_the_issue(batch_results):
     samples = {**size_samples(1000), **size_samples(50000), **embed_samples()}
-    goals = batch.goals(batch.derived(batch_results(tmp_path, samples)))
-    verdicts = {goal[0]: goal[2] for goal in goals}
+    rows = goals(batch_results(samples))
+    verdicts = {goal[0]: goal[2] for goal in rows}
     # The embeddings have their own table and no verdict: each reply is a request of its own.
     assert verdicts == {
         "Module's own CPU per record, staging, under 100 µs": True,
@@ -109,8 +102,8 @@ def test_batch_goals_are_those_of_the_issue(tmp_path):
         "Module's peak memory, collecting, responses_dest, under 4× the output's size": True,
         "Collecting 50,000 records with responses_dest within 2× the bare boto3 script": True,
     }
-    assert goals[0][1] == "50,000 records: **20 µs** (1,000: 20 µs)"
-    assert goals[4][1] == "50,000 records: **+200 MB = 10.00×** (1,000: +4.0 MB = 10.00×)"
+    assert rows[0][1] == "50,000 records: **20 µs** (1,000: 20 µs)"
+    assert rows[4][1] == "50,000 records: **+200 MB = 10.00×** (1,000: +4.0 MB = 10.00×)"
 
 
 @pytest.mark.parametrize(
@@ -127,22 +120,22 @@ def test_batch_goals_are_those_of_the_issue(tmp_path):
         ({}, {"dest_wall": 2.51, "bare_wall": 1.25}, "Collecting 50,000 records", False),
     ],
 )
-def test_batch_goals_at_their_edges(tmp_path, small, large, goal, ok):
+def test_batch_goals_at_their_edges(batch_results, small, large, goal, ok):
     samples = {**size_samples(1000, **small), **size_samples(50000, **large)}
-    goals = batch.goals(batch.derived(batch_results(tmp_path, samples)))
-    assert [verdict for name, dummy, verdict in goals if name.startswith(goal)] == [ok]
+    rows = goals(batch_results(samples))
+    assert [verdict for name, dummy, verdict in rows if name.startswith(goal)] == [ok]
 
 
-def test_batch_without_the_50000_records_judges_the_largest_job_and_leaves_the_comparison_out(tmp_path):
-    goals = batch.goals(batch.derived(batch_results(tmp_path, size_samples(1000, stage_cpu=1.0 + 1000 * 200e-6))))
-    assert not [name for name, dummy, dummy in goals if "50,000" in name]
-    assert [verdict for dummy, dummy, verdict in goals] == [False, True, True, True, False, True]
-    assert goals[0][1] == "1,000 records: **200 µs**"
+def test_batch_without_the_50000_records_judges_the_largest_job_and_leaves_the_comparison_out(batch_results):
+    rows = goals(batch_results(size_samples(1000, stage_cpu=1.0 + 1000 * 200e-6)))
+    assert not [name for name, dummy, dummy in rows if "50,000" in name]
+    assert [verdict for dummy, dummy, verdict in rows] == [False, True, True, True, False, True]
+    assert rows[0][1] == "1,000 records: **200 µs**"
 
 
-def test_batch_only_report_has_its_section_and_the_growth_table(tmp_path):
+def test_batch_only_report_has_its_section_and_the_growth_table(batch_results):
     samples = {**size_samples(1000), **size_samples(10000), **size_samples(50000), **embed_samples()}
-    results = batch_results(tmp_path, samples)
+    results = batch_results(samples)
     assert [family.NAME for family in results.ran()] == ["batch"]
     report = results.markdown()
     assert "## Prompts at any scale: amazon.ai.bedrock_model_invocation_job" in report
@@ -163,18 +156,18 @@ def test_batch_only_report_has_its_section_and_the_growth_table(tmp_path):
     assert "then, once, the batch job of 50,000 records" in report
 
 
-def test_batch_has_not_run_without_a_job(tmp_path):
-    assert not batch.ran(batch_results(tmp_path, embed_samples()))
+def test_batch_has_not_run_without_a_job(batch_results):
+    assert not batch.ran(batch_results(embed_samples()))
 
 
-def test_batch_shows_how_much_of_staging_memory_is_ansible_cores_handling_of_the_arguments(tmp_path):
+def test_batch_shows_how_much_of_staging_memory_is_ansible_cores_handling_of_the_arguments(batch_results):
     # Three rounds: the floor 50, 40 and 60 MB (median 50 MB), staging 60 MB over the baseline, 20 MB of output.
     samples = size_samples(
         50000, args_rss_mb=[90.0, 80.0, 100.0], args_base_rss_mb=[40.0, 40.0, 40.0], stage_rss_mb=[120.0] * 3
     )
     for name in ("base_rss_mb", "output_mb"):
         samples[key(50000, name)] *= 3
-    results = batch_results(tmp_path, samples)
+    results = batch_results(samples)
     d = batch.derived(results)
     assert d[key(50000, "args_floor_mb")] == pytest.approx(50.0)
     report = results.markdown()
@@ -185,9 +178,9 @@ def test_batch_shows_how_much_of_staging_memory_is_ansible_cores_handling_of_the
     assert "takes 50 MB in a bare `AnsibleModule`, of staging's 60 MB: the module's own staging adds 10 MB." in report
 
 
-def test_batch_says_when_staging_adds_nothing_to_ansible_cores_handling_of_the_arguments(tmp_path):
+def test_batch_says_when_staging_adds_nothing_to_ansible_cores_handling_of_the_arguments(batch_results):
     samples = size_samples(50000, args_rss_mb=[100.0], args_base_rss_mb=[20.0])
-    report = batch_results(tmp_path, samples).markdown()
+    report = batch_results(samples).markdown()
     assert "takes 80 MB in a bare `AnsibleModule`, as much as or more than staging's whole 20 MB" in report
 
 
@@ -199,14 +192,56 @@ def test_batch_says_when_staging_adds_nothing_to_ansible_cores_handling_of_the_a
         (60.0 + 40.0, "+40 MB = 2.00×", True),
     ],
 )
-def test_batch_goals_never_show_a_number_that_reads_as_the_goal(tmp_path, stage_rss_mb, shown, ok):
+def test_batch_goals_never_show_a_number_that_reads_as_the_goal(batch_results, stage_rss_mb, shown, ok):
     samples = size_samples(50000, stage_rss_mb=stage_rss_mb, dest_cpu=1.0 + 50000 * 99.8e-6)
-    goals = {
-        name: (measured, verdict)
-        for name, measured, verdict in batch.goals(batch.derived(batch_results(tmp_path, samples)))
-    }
-    assert goals["Module's peak memory, staging, under 4× the output's size"] == (f"50,000 records: **{shown}**", ok)
+    rows = {name: (measured, verdict) for name, measured, verdict in goals(batch_results(samples))}
+    assert rows["Module's peak memory, staging, under 4× the output's size"] == (f"50,000 records: **{shown}**", ok)
     assert (
-        goals["Module's own CPU per record, collecting, responses_dest, under 100 µs"][0]
+        rows["Module's own CPU per record, collecting, responses_dest, under 100 µs"][0]
         == "50,000 records: **99.8 µs**"
     )
+
+
+@pytest.mark.parametrize(
+    "uri, location",
+    [
+        ("s3://out/bench-1000-abc/", "s3://out/bench-1000-abc/abcdefgh1234/"),
+        ("s3://out/prefix", "s3://out/prefix/abcdefgh1234/"),
+        ("s3://out/", "s3://out/abcdefgh1234/"),
+    ],
+)
+def test_output_location_is_the_output_uri_then_the_job_id(uri, location):
+    job = {
+        "jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefgh1234",
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": uri}},
+    }
+    assert batch.output_location(job) == location
+
+
+def test_sample_names_say_the_size():
+    assert key(50000, "stage_cpu") == "batch_50000_stage_cpu"
+    assert embed_key("dest_wall") == "embed_dest_wall"
+
+
+def test_the_50000_record_job_is_measured():
+    assert 50_000 in batch.SIZES and set(batch.ONCE_SIZES) <= set(batch.SIZES)
+
+
+def test_job_seconds_from_submit_to_end():
+    job = {"submitTime": "2026-01-31T09:00:58.250Z", "endTime": "2026-01-31T09:01:10.000Z"}
+    assert batch.job_seconds(job) == pytest.approx(11.75)
+
+
+def test_each_job_has_its_own_name_input_and_output():
+    first, second = batch._job_options(1000), batch._job_options(1000)  # pylint: disable=protected-access
+    assert tuple(first) == batch_tool.JOB_OPTIONS
+    assert first["name"] != second["name"] and first["name"].startswith("bench-1000-")
+    assert first["input_s3_uri"] == f"s3://amazon-ai-bench-input/{first['name']}.jsonl"
+    assert first["output_s3_uri"] == f"s3://amazon-ai-bench-output/{first['name']}/"
+
+
+@pytest.mark.parametrize(
+    "value, shown", [(32.46e-6, "32 µs"), (99.8e-6, "99.8 µs"), (100.2e-6, "100.2 µs"), (9.5e-6, "9.5 µs")]
+)
+def test_per_record_time_never_reads_as_the_goal(value, shown):
+    assert batch.per_record_time(value) == shown

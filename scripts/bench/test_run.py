@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import os
+
 import batch
 import converse
 import many_prompts
@@ -15,13 +17,13 @@ import pytest
 import run
 
 
-def test_every_family_has_a_distinct_name_and_the_interface():
+def test_every_family_has_a_distinct_name_the_interface_and_its_template():
     names = [family.NAME for family in run.FAMILIES]
     assert len(set(names)) == len(names)
     for family in run.FAMILIES:
-        for function in ("plan", "ran", "derived", "summary", "report"):
+        for function in ("plan", "ran", "derived"):
             assert callable(getattr(family, function)), (family.NAME, function)
-        assert family.ROWS
+        assert os.path.isfile(family.__file__[: -len(".py")] + ".md.j2"), family.NAME
 
 
 @pytest.mark.parametrize(

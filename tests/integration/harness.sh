@@ -26,21 +26,12 @@ export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false 
 python=${AMAZON_AI_TOOLS_PYTHON:-${PYTHON:-$(command -v python)}}
 
 harness_work=$(mktemp -d)
-harness_pids=()
+harness_launcher=$collection/tests/support/launcher.py
 harness_cleanup() {
-  for pid in "${harness_pids[@]}"; do kill "$pid" 2>/dev/null; done
-  wait 2>/dev/null
+  "$python" "$harness_launcher" stop "$harness_work"
   rm -rf "$harness_work"
 }
 trap harness_cleanup EXIT
-
-harness_start_endpoint() {  # name, extra arguments...
-  local name=$1
-  shift
-  "$python" "$collection/tests/support/bedrock_endpoint.py" --port 0 --port-file "$harness_work/$name.port" "$@" \
-    >"$harness_work/$name.log" 2>&1 &
-  harness_pids+=($!)
-}
 
 harness_start() {
   "$python" - "$harness_work" "$collection/tests/support" <<'PY' || exit 1
@@ -49,38 +40,21 @@ sys.path.insert(0, sys.argv[2])
 from bedrock_endpoint import make_test_ca
 make_test_ca(sys.argv[1])
 PY
-  moto_port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$harness_work/moto-recording.jsonl" \
-    "$(dirname "$python")/moto_server" -H 127.0.0.1 -p "$moto_port" >"$harness_work/moto.log" 2>&1 &
-  harness_pids+=($!)
-  # Each endpoint serves moto's S3 too (requests signed for s3 are forwarded), as a task's endpoint_url is used by
-  # all of its clients: the batch module's s3 and bedrock clients share one address.
-  local s3=(--s3-upstream "http://127.0.0.1:$moto_port")
-  harness_start_endpoint plain "${s3[@]}"
-  harness_start_endpoint sigv4 --verify-sigv4 "${s3[@]}"
-  harness_start_endpoint tls --tls-cert "$harness_work/server.pem" --tls-key "$harness_work/server.key" "${s3[@]}"
-
-  local name
-  for name in plain sigv4 tls; do
-    for _ in $(seq 100); do [ -s "$harness_work/$name.port" ] && break; sleep 0.1; done
-    [ -s "$harness_work/$name.port" ] || { cat "$harness_work/$name.log"; echo "endpoint $name did not start" >&2; exit 1; }
-  done
-  "$python" - "$moto_port" <<'PY' || { cat "$harness_work/moto.log"; echo "moto's server did not start" >&2; exit 1; }
-import sys, time, urllib.request
-for _ in range(150):
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=1)
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.2)
-sys.exit(1)
-PY
+  # moto's server, recording what it serves, and the fake three times; each fake serves moto's S3 too (requests
+  # signed for s3 are forwarded), as a task's endpoint_url is used by all of its clients: the batch module's s3
+  # and bedrock clients share one address. The launcher waits until every one answers.
+  local tls launched
+  tls=$(printf '%q ' --tls-cert "$harness_work/server.pem" --tls-key "$harness_work/server.key")
+  launched=$("$python" "$harness_launcher" start "$harness_work" --moto-recording "$harness_work/moto-recording.jsonl" \
+    --fake plain --fake "sigv4=--verify-sigv4" --fake "tls=$tls") || exit 1
+  local plain_url sigv4_url tls_url moto_url
+  eval "$(grep -E '^(plain|sigv4|tls|moto)_url=' <<<"$launched")"
 
   cat >"$harness_work/endpoints.yml" <<YAML
-plain_url: http://127.0.0.1:$(cat "$harness_work/plain.port")
-sigv4_url: http://127.0.0.1:$(cat "$harness_work/sigv4.port")
-tls_url: https://127.0.0.1:$(cat "$harness_work/tls.port")
-moto_url: http://127.0.0.1:$moto_port
+plain_url: $plain_url
+sigv4_url: $sigv4_url
+tls_url: $tls_url
+moto_url: $moto_url
 moto_recording: $harness_work/moto-recording.jsonl
 test_ca: $harness_work/ca.pem
 work_dir: $harness_work

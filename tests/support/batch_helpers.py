@@ -1,15 +1,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the tests of the fake batch service share: moto's server, boto3 bedrock and s3 clients, input records."""
+"""What the tests of the fake batch service share: boto3 bedrock and s3 clients, input records, jobs."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from typing import Any
 from typing import Iterator
 
@@ -24,50 +19,6 @@ from .helpers import shared_session
 ROLE = "arn:aws:iam::123456789012:role/BedrockBatch"
 BUCKET = "batch-data"
 FINAL = ("Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    """moto's server from this Python's environment on a free port, once it answers."""
-    port = free_port()
-    binary = os.path.join(os.path.dirname(sys.executable), "moto_server")
-    process = subprocess.Popen(
-        [binary, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1).close()
-            return process, url
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("moto_server did not start")
-            time.sleep(0.1)
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def served_url(process: subprocess.Popen, port_file: Any, timeout: float = 20) -> str:
-    """The URL of bedrock_endpoint.py started with ``--port-file``, once it has written its port there."""
-    deadline = time.monotonic() + timeout
-    while not port_file.exists() or not port_file.read_text().strip():
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port_file.read_text().strip()}"
 
 
 def clients(

@@ -5,6 +5,7 @@ address.
     python tests/support/bedrock_endpoint.py --port 0 --port-file PATH [--verify-sigv4] [--tls-cert C --tls-key K]
         [--s3-upstream http://127.0.0.1:MOTO_PORT] [--batch-step-seconds S] [--batch-min-records N]
         [--guardrail-ready-after-reads N] [--guardrail-ready-after-seconds S] [--guardrail-apply-latency S]
+        [--listen-backlog N]
 
 or in-process with ``start_server()``. The names tests and the benchmark use are importable from here too.
 """

@@ -16,9 +16,9 @@ import pytest
 from . import bedrock_endpoint as be
 from .batch_helpers import BUCKET
 from .batch_helpers import clients
-from .batch_helpers import start_moto
-from .batch_helpers import stop_process
 from .helpers import reset
+from .launcher import start
+from .launcher import stop
 
 
 @pytest.fixture(autouse=True)
@@ -68,11 +68,11 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
+def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """moto's server, the S3 behind the batch tests' endpoints: started once for every test that needs it."""
-    process, url = start_moto()
-    yield url
-    stop_process(process)
+    endpoints = start(str(tmp_path_factory.mktemp("moto")), moto=True)
+    yield endpoints["moto"].url
+    stop(endpoints.values())
 
 
 @pytest.fixture(scope="module")

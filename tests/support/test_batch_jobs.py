@@ -7,9 +7,6 @@ Driven through real boto3 ``bedrock`` and ``s3`` clients on one endpoint URL, wi
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import types
 from typing import Any
@@ -18,21 +15,18 @@ import botocore.exceptions
 import pytest
 
 from . import bedrock_endpoint as be
+from . import launcher
 from .batch_helpers import BUCKET
 from .batch_helpers import claude_body
 from .batch_helpers import clients
 from .batch_helpers import control
-from .batch_helpers import free_port
 from .batch_helpers import job_request
 from .batch_helpers import output_folder
 from .batch_helpers import output_keys
 from .batch_helpers import put_jsonl
 from .batch_helpers import read_output
 from .batch_helpers import records
-from .batch_helpers import served_url
-from .batch_helpers import stop_process
 from .batch_helpers import wait_final
-from .helpers import SCRIPT
 
 
 @pytest.fixture
@@ -286,19 +280,12 @@ def test_fifty_thousand_records_stream_in_a_few_seconds(srv: be.BedrockServer, a
 
 
 def test_the_command_line_serves_s3_and_batch(moto_url: str, tmp_path: Any) -> None:
-    port_file = tmp_path / "port"
-    process = subprocess.Popen(
-        [sys.executable, SCRIPT, "--port", str(free_port()), "--port-file", str(port_file)]
-        + ["--s3-upstream", moto_url, "--batch-step-seconds", "0", "--batch-min-records", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": ""},
-    )
+    arguments = ["--s3-upstream", moto_url, "--batch-step-seconds", "0", "--batch-min-records", "2"]
+    endpoints = launcher.start(str(tmp_path), {"fake": arguments})
     try:
-        url = served_url(process, port_file)
-        bedrock, s3 = clients(url)
+        bedrock, s3 = clients(endpoints["fake"].url)
         one = run((bedrock, s3), "one", put_jsonl(s3, "in/one.jsonl", records(1)))[0]
         assert one["status"] == "Failed" and "minimum of 2" in one["message"]
         assert run((bedrock, s3), "two", put_jsonl(s3, "in/two.jsonl", records(2)))[0]["status"] == "Completed"
     finally:
-        stop_process(process)
+        launcher.stop(endpoints.values())

@@ -6,8 +6,6 @@ pages, quotas, injected faults and retries, SigV4, and the control routes.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 from typing import Any
 from urllib.parse import quote
@@ -15,9 +13,8 @@ from urllib.parse import quote
 import pytest
 
 from . import bedrock_endpoint as be
+from . import launcher
 from .batch_helpers import control
-from .batch_helpers import served_url
-from .batch_helpers import stop_process
 from .fake_bedrock.batch import is_bedrock_path
 from .guardrail_helpers import MESSAGES
 from .guardrail_helpers import code_of
@@ -26,7 +23,6 @@ from .guardrail_helpers import guardrail_clients
 from .guardrail_helpers import ready
 from .guardrail_helpers import update
 from .guardrail_helpers import wait_status
-from .helpers import SCRIPT
 from .helpers import raw_request
 from .helpers import recorded
 
@@ -273,25 +269,10 @@ def test_a_reset_forgets_everything(server: be.BedrockServer, bedrock: Any) -> N
 
 
 def test_the_command_line_sets_the_pace(tmp_path: Any) -> None:
-    port_file = tmp_path / "port"
     flags = ["--guardrail-ready-after-reads", "2", "--guardrail-ready-after-seconds", "30"]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            SCRIPT,
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            *flags,
-            "--guardrail-apply-latency",
-            "0.5",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    endpoints = launcher.start(str(tmp_path), {"fake": [*flags, "--guardrail-apply-latency", "0.5"]})
     try:
-        url = served_url(process, port_file)
+        url = endpoints["fake"].url
         with urllib.request.urlopen(url + "/_test/guardrails/config", timeout=10) as response:
             settings = json.loads(response.read())
         assert (settings["ready_after_reads"], settings["ready_after_seconds"], settings["apply_latency"]) == (
@@ -302,7 +283,7 @@ def test_the_command_line_sets_the_pace(tmp_path: Any) -> None:
         bedrock = guardrail_clients(url)[0]
         assert wait_status(bedrock, create(bedrock, "from-the-cli")["guardrailId"])[1] == ["CREATING"] * 2 + ["READY"]
     finally:
-        stop_process(process)
+        launcher.stop(endpoints.values())
 
 
 def test_guardrail_paths_are_never_sent_to_s3() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -13,6 +14,7 @@ import ssl
 import subprocess
 import sys
 from typing import Any
+from typing import Iterator
 
 import botocore.exceptions
 import botocore.retries.standard
@@ -158,7 +160,9 @@ def test_https_with_throwaway_ca(tmp_path: Any) -> None:
         srv.stop()
 
 
-def _start_cli(tmp_path: Any, *extra: str) -> tuple[subprocess.Popen[str], str, int]:
+@contextlib.contextmanager
+def _cli(tmp_path: Any, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str, int]]:
+    """The fake run from its command line with extra arguments, killed at the end unless the test stopped it."""
     port_file = str(tmp_path / "port")
     process = subprocess.Popen(  # pylint: disable=consider-using-with
         [
@@ -176,19 +180,23 @@ def _start_cli(tmp_path: Any, *extra: str) -> tuple[subprocess.Popen[str], str, 
         stderr=subprocess.PIPE,
         text=True,
     )
-    line = process.stdout.readline() if process.stdout else ""
-    assert line.startswith("listening on "), line + (process.stderr.read() if process.stderr else "")
-    url = line.split()[-1]
-    with open(port_file, encoding="ascii") as handle:
-        port = int(handle.read())
-    assert url.endswith(f"://127.0.0.1:{port}")
-    return process, url, port
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("listening on "), line + (process.stderr.read() if process.stderr else "")
+        url = line.split()[-1]
+        with open(port_file, encoding="ascii") as handle:
+            port = int(handle.read())
+        assert url.endswith(f"://127.0.0.1:{port}")
+        yield process, url, port
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_cli_lifecycle(tmp_path: Any, signum: int) -> None:
-    process, url, port = _start_cli(tmp_path)
-    try:
+    with _cli(tmp_path) as (process, url, port):
         assert url == f"http://127.0.0.1:{port}"
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/_test/health")
@@ -197,10 +205,6 @@ def test_cli_lifecycle(tmp_path: Any, signum: int) -> None:
         assert invoke(make_client(url), "test.echo", b"cli")[1] == b"cli"
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 0
     assert stdout == "" and "Traceback" not in stderr
     assert "POST /model/test.echo/invoke" in (tmp_path / "access.log").read_text(encoding="utf-8")
@@ -208,8 +212,8 @@ def test_cli_lifecycle(tmp_path: Any, signum: int) -> None:
 
 def test_cli_https_and_sigv4(tmp_path: Any) -> None:
     files = be.make_test_ca(str(tmp_path))
-    process, url, dummy = _start_cli(tmp_path, "--tls-cert", files["cert"], "--tls-key", files["key"], "--verify-sigv4")
-    try:
+    tls = ("--tls-cert", files["cert"], "--tls-key", files["key"])
+    with _cli(tmp_path, *tls, "--verify-sigv4") as (process, url, dummy):
         assert url.startswith("https://")
         good = make_client(url, key=TEST_KEY, secret=be.TEST_CREDENTIALS[TEST_KEY], verify=files["ca"])
         assert invoke(good, "test.echo", b"ok")[1] == b"ok"
@@ -217,10 +221,6 @@ def test_cli_https_and_sigv4(tmp_path: Any) -> None:
         assert client_error(bad, "test.echo")["Error"]["Code"] == "InvalidSignatureException"
         process.terminate()
         assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_bug_in_the_fake_still_answers(server: be.BedrockServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,3 +254,48 @@ def test_api_routes_share_the_recorder_and_reset_their_state(fresh_server: be.Be
     )
     reset(fresh_server)
     assert resets == [True] and recorded(fresh_server) == []
+
+
+# ---------------------------------------------------------------- socket settings
+
+
+def test_every_connection_has_tcp_nodelay() -> None:
+    srv = be.start_server()
+    seen: list[int] = []
+
+    class Observed(be.BedrockHandler):
+        def setup(self) -> None:
+            super().setup()
+            seen.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    srv.RequestHandlerClass = Observed
+    try:
+        for dummy in range(2):
+            assert raw_request(srv, "GET", "/_test/health")[0] == 200
+    finally:
+        srv.stop()
+    assert [bool(value) for value in seen] == [True, True]
+
+
+@pytest.mark.parametrize("backlog, queue", [(None, 5), (128, 128)])
+def test_listen_backlog_is_what_the_socket_listens_with(
+    monkeypatch: pytest.MonkeyPatch, backlog: Any, queue: int
+) -> None:
+    listened: list[int] = []
+    listen = socket.socket.listen
+    monkeypatch.setattr(socket.socket, "listen", lambda self, size: listened.append(size) or listen(self, size))
+    srv = be.start_server(listen_backlog=backlog)
+    try:
+        assert raw_request(srv, "GET", "/_test/health")[0] == 200
+    finally:
+        srv.stop()
+    assert (srv.request_queue_size, listened) == (queue, [queue])
+
+
+def test_cli_takes_the_socket_settings(tmp_path: Any) -> None:
+    with _cli(tmp_path, "--listen-backlog", "64") as (process, url, dummy):
+        assert invoke(make_client(url), "test.echo", b"many")[1] == b"many"
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+    with pytest.raises(SystemExit):
+        be.main(["--listen-backlog", "many"])

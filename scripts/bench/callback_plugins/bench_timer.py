@@ -1,23 +1,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Records each task's wall time (from its start to the next task's start, or to the end of the play) as JSON.
-
-Used by scripts/bench.sh only: the benchmark needs the time of the tasks themselves, without ansible-playbook's
-own start-up, and a callback sees exactly that. The file named by BENCH_TIMINGS_FILE gets one JSON object,
-{"tasks": [{"name": ..., "seconds": ..., "hosts": {host: seconds}}, ...], "failed": <number of failed results>}, where
-a host's seconds run from the task's start to that host's result (its own time when hosts run side by side).
+"""A callback for the benchmark only (enabled in the ansible.cfg it writes): each task's wall time, from its start to
+the next task's, without ansible-playbook's start-up. The file named by BENCH_TIMINGS_FILE gets
+{"tasks": [{"name", "seconds", "hosts": {host: seconds from the task's start to its result}}], "failed": N}.
 """
 
 from __future__ import annotations
-
-DOCUMENTATION = r"""
-name: bench_timer
-type: aggregate
-short_description: write each task's wall time to a JSON file (benchmark use only)
-description:
-  - Writes the wall time of every task to the file named by the E(BENCH_TIMINGS_FILE) environment variable.
-requirements:
-  - enable it in the callbacks_enabled setting
-"""
 
 import json
 import os

@@ -32,15 +32,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from typing import Any
 from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-ENDPOINT = os.path.join(COLLECTION, "tests", "support", "bedrock_endpoint.py")
 DEMO = os.path.join(COLLECTION, "examples", "bedrock_demo.yml")
 DENIED = os.path.join(HERE, "denied.yml")
+sys.path.insert(0, os.path.join(COLLECTION, "tests", "support"))
+import launcher  # noqa: E402  pylint: disable=wrong-import-position  # the test endpoints' launcher
 
 # The session-token key pair of the fake endpoint's SigV4 check (tests/support/bedrock_endpoint.py).
 ACCESS_KEY = "AKIDAMAZONAITOKEN"
@@ -49,25 +49,6 @@ SESSION_TOKEN = "amazon-ai-test-session-token"
 DEMO_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
 Event = dict[str, Any]
-
-
-def start_endpoint(work: str) -> tuple[subprocess.Popen[bytes], str]:
-    port_file = os.path.join(work, "endpoint.port")
-    with open(os.path.join(work, "endpoint.log"), "wb") as log:
-        # It runs until main() stops it, so it cannot be a context manager here.
-        process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, ENDPOINT, "--port", "0", "--port-file", port_file, "--verify-sigv4"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(port_file) and os.path.getsize(port_file):
-            with open(port_file, encoding="utf-8") as handle:
-                return process, f"http://127.0.0.1:{handle.read().strip()}"
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"the local Bedrock endpoint did not start: see {work}/endpoint.log")
 
 
 def private_data_dir(work: str, endpoint: str) -> str:
@@ -197,10 +178,10 @@ JOBS: list[tuple[str, str, Callable[[int, list[Event]], list[str]]]] = [
 
 def main() -> int:
     work = tempfile.mkdtemp(prefix="amazon-ai-runner-")
-    endpoint, url = start_endpoint(work)
+    endpoints = launcher.start(work, {"endpoint": ["--verify-sigv4"]})
     passed = failed = 0
     try:
-        pdd = private_data_dir(work, url)
+        pdd = private_data_dir(work, endpoints["endpoint"].url)
         for ident, playbook, check in JOBS:
             rc, stdout, recorded, events = run_job(pdd, playbook, ident)
             failed_before = failed
@@ -219,8 +200,7 @@ def main() -> int:
             if failed > failed_before:
                 print(f"--- the end of ansible-runner's output for {playbook}:\n{stdout[-4000:]}")
     finally:
-        endpoint.terminate()
-        endpoint.wait()
+        launcher.stop(endpoints.values())
         if failed:
             print(f"(job files kept in {work})")
         else:

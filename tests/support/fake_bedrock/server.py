@@ -10,6 +10,13 @@ Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_te
 (InvokeModel requests in flight, their peak, the total and the ``test.crowd`` refusals) and ``DELETE /_test/requests``
 (clears the record and resets the fault counters, the stats, and each API's own state); ``/_test/faults`` queues
 errors for the next calls of any operation (operation_faults.py).
+
+Two socket settings matter when many requests are in flight (neither changes a single call on a new connection).
+Nagle's algorithm is off on every connection: a reply's headers and body are two writes, and with it on the body
+would wait for the client's delayed acknowledgement, up to 40 ms on Linux, on every request after the first of a
+kept-alive connection. ``--listen-backlog N`` raises the queue of connections not yet accepted from socketserver's 5:
+a burst of 16 or 32 new connections overflowed it, and the client's TCP sent the dropped ones again a second later
+(the benchmark sets 128).
 """
 
 from __future__ import annotations
@@ -262,9 +269,13 @@ class BedrockServer(ThreadingHTTPServer):
         s3_upstream: str | None = None,
         batch_defaults: dict[str, Any] | None = None,
         guardrail_defaults: dict[str, Any] | None = None,
+        listen_backlog: int | None = None,
     ) -> None:
         if ":" in host:
             self.address_family = socket.AF_INET6
+        if listen_backlog is not None:
+            # Read by server_activate(), which the constructor calls: listen(request_queue_size).
+            self.request_queue_size = listen_backlog
         super().__init__((host, port), BedrockHandler)
         self.ssl_context = ssl_context
         self.verify_sigv4 = verify_sigv4
@@ -355,13 +366,16 @@ def start_server(
     s3_upstream: str | None = None,
     batch_defaults: dict[str, Any] | None = None,
     guardrail_defaults: dict[str, Any] | None = None,
+    listen_backlog: int | None = None,
 ) -> BedrockServer:
     """Start the fake in a daemon thread and return the server (``.url``, ``.port``, ``.stop()``)."""
     context = None
     if tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls_cert, tls_key)
-    server = BedrockServer(host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults, guardrail_defaults)
+    server = BedrockServer(
+        host, port, context, verify_sigv4, log_path, s3_upstream, batch_defaults, guardrail_defaults, listen_backlog
+    )
     server.thread = threading.Thread(target=server.serve_forever, name=f"fake-bedrock-{server.port}", daemon=True)
     server.thread.start()
     return server
@@ -424,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         "--guardrail-ready-after-seconds", type=float, help="seconds a guardrail status in transition lasts (none)"
     )
     parser.add_argument("--guardrail-apply-latency", type=float, help="seconds each ApplyGuardrail call takes (0)")
+    parser.add_argument("--listen-backlog", type=int, help="connections waiting to be accepted (socketserver: 5)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -456,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         args.s3_upstream,
         batch_defaults,
         guardrail_defaults,
+        args.listen_backlog,
     )
     try:
         if args.port_file:
