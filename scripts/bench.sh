@@ -39,6 +39,8 @@ mkdir -p "$work"
 # a benchmark of many new connections at once needs (tests/support/fake_bedrock/server.py says why).
 trap 'python tests/support/launcher.py stop "$work"' EXIT
 launched=$(python tests/support/launcher.py start "$work" --moto --fake "endpoint=--listen-backlog 128")
+# The launcher prints endpoint_url=... and endpoint_pid=... (and moto_url=... with --moto).
+endpoint_url="" endpoint_pid=""
 eval "$launched"
 
 # Whatever the environment holds, the calls go to the local endpoint only, with dummy credentials.

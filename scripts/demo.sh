@@ -47,6 +47,8 @@ export PATH=$venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH
 work=$(mktemp -d)
 trap 'python tests/support/launcher.py stop "$work"; rm -rf "$work"' EXIT
 launched=$(python tests/support/launcher.py start "$work" --fake endpoint)
+# The launcher prints endpoint_url=... (and the pids) for eval.
+endpoint_url=""
 eval "$launched"
 echo "Local Bedrock Runtime endpoint: $endpoint_url"
 

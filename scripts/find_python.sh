@@ -4,6 +4,8 @@
 # need the real one), found as GATES_PYTHON_X_Y, on PATH, under pyenv, or in /usr/local/bin or /usr/bin; fails,
 # saying so, if none. first_python X.Y... prints the first of those versions it finds; python_report X.Y... says
 # where each is, or that it is missing, and fails if one is.
+# Where find_python looks, as the messages name it (a description, not expanded).
+# shellcheck disable=SC2016
 PYTHON_PLACES='GATES_PYTHON_X_Y, pythonX.Y on PATH, ${PYENV_ROOT:-~/.pyenv}/versions/X.Y.*, /usr/local/bin, /usr/bin'
 find_python() {
   local version=$1 var candidate found

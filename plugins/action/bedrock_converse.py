@@ -3,19 +3,19 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Runs amazon.ai.bedrock_converse with the AWS connection defaults users set for every AWS module.
+"""Runs amazon.ai.bedrock_converse with the AWS groups' connection defaults, once the controller's checks pass.
 
-The same action as amazon.ai.bedrock_invoke_model's (see there why it exists).
+plugin_utils/action.py says why, and what its table (derived from the module's argument spec) checks.
 """
 
 from __future__ import annotations
 
-from ansible_collections.amazon.ai.plugins.action.bedrock_invoke_model import ActionModule as InvokeModelAction
+from ansible_collections.amazon.ai.plugins.module_utils.converse import argument_spec
+from ansible_collections.amazon.ai.plugins.module_utils.converse import task_subject
+from ansible_collections.amazon.ai.plugins.plugin_utils.action import ActionTable
+from ansible_collections.amazon.ai.plugins.plugin_utils.action import AmazonAIAction
 
 
-class ActionModule(InvokeModelAction):
-    """Fills in the connection options from the AWS groups' module_defaults, then runs the module."""
-
+class ActionModule(AmazonAIAction):
     # Converse sends its options in the request body, none as HTTP headers; the module checks them itself.
-    header_options = ()
-    integer_options = ("max_tokens",)
+    table = ActionTable.from_spec(argument_spec(), task_subject)

@@ -6,7 +6,7 @@
 
 class ModuleDocFragment:
     # The options of one InvokeModel request besides the model and the body, shared by both modules
-    # (module_utils/bedrock.py INVOKE_OPTIONS is their argument spec).
+    # (module_utils/invoke_model.py INVOKE_OPTIONS is their argument spec).
     DOCUMENTATION = r"""
 options:
   content_type:

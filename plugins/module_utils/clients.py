@@ -7,7 +7,7 @@
 
 Every module builds its clients with retrying_client() (or retrying_bedrock_client()): botocore's own retries
 are off, and a call made with aws_retry=True is retried by retry_decorator() while is_transient() says the
-service was busy or the request was never sent. describe_retries() tells the task why such a call still failed.
+service was busy or the request was never sent. failure_message() tells the task why such a call still failed.
 The backoff itself is the generic decorator of backoff.py.
 """
 
@@ -16,6 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 from typing import Optional
+
+try:
+    from botocore.exceptions import IncompleteReadError
+    from botocore.exceptions import ReadTimeoutError
+    from botocore.exceptions import ResponseStreamingError
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -50,6 +57,8 @@ CLIENT_CONFIG = {"read_timeout": 3600, "retries": {"total_max_attempts": 1}}
 
 
 def _error_code(error: BaseException) -> Any:
+    # Read here rather than with amazon.aws's is_boto3_error_code(): AWSRetry.found() needs the code itself, and
+    # amazon.aws's botocore.py imports boto3, which the controller would then load with the family files.
     response = getattr(error, "response", None)
     return response.get("Error", {}).get("Code") if isinstance(response, Mapping) else None
 
@@ -100,6 +109,28 @@ def with_retries(message: str, error: BaseException) -> str:
     """message, followed by why the call failed despite the retries and after how many tries, when it was retried."""
     retries = describe_retries(error)
     return f"{message} ({retries})" if retries else message
+
+
+def failure_message(action: str, error: BaseException, runs_model: bool = False) -> str:
+    """The task's message for a call that failed while doing action ("Failed to {action} ..."), saying why the
+    retries did not help, or, for a call that runs a model (runs_model), that a lost answer was not asked for again.
+
+    fail_json_aws appends the error's own text.
+    """
+    message = f"Failed to {action}"
+    if describe_retries(error) or not runs_model:
+        return with_retries(message, error)
+    if isinstance(error, ReadTimeoutError):
+        return (
+            f"{message} (no answer within the read timeout; the request was not sent again, but the model may have "
+            "run it; for longer generations raise aws_config's read_timeout)"
+        )
+    if isinstance(error, (IncompleteReadError, ResponseStreamingError)):
+        return (
+            f"{message} (the reply was cut off; the request was not sent again, but the model may have run it and "
+            "its answer is lost)"
+        )
+    return message
 
 
 def describe_retries(error: BaseException) -> Optional[str]:

@@ -3,12 +3,12 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The behaviour of amazon.ai.bedrock_converse: Bedrock's Converse API, one request shape for every chat model.
+"""The Converse family: amazon.ai.bedrock_converse, Bedrock's Converse API, one request shape for every chat model.
 
-build_request() turns the task's options into Converse's parameters (checking them as Bedrock would, nothing
-sent), converse_features() names what of them needs a newer boto3, and build_result() turns the reply into
-task data. The client, its retries, the version gates and the error messages are bedrock.py's, shared with
-bedrock_invoke_model.
+build_converse_request() turns the task's options into Converse's parameters (checking them as Bedrock would,
+nothing sent), converse_features() names what of them needs a newer boto3, and build_converse_result() turns the
+reply into task data. The messages and their blocks are converse_content.py's; the checks Converse shares with
+InvokeModel are common.py's, the client and its retries clients.py's.
 """
 
 from __future__ import annotations
@@ -22,24 +22,29 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import MAX_JSON_DEPTH
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import describe_reply
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import encode_request_metadata
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import json_depth_exceeds
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import replace_surrogates
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_guardrail
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import validate_model_id
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.common import MAX_JSON_DEPTH
+from ansible_collections.amazon.ai.plugins.module_utils.common import RUNTIME_OPTIONS
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_model_id
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_request_metadata
+from ansible_collections.amazon.ai.plugins.module_utils.common import json_depth_exceeds
+from ansible_collections.amazon.ai.plugins.module_utils.common import loads_strict
+from ansible_collections.amazon.ai.plugins.module_utils.common import replace_surrogates
+from ansible_collections.amazon.ai.plugins.module_utils.common import request_id
+from ansible_collections.amazon.ai.plugins.module_utils.common import surrogate_note
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import attachment
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import block_keys
+from ansible_collections.amazon.ai.plugins.module_utils.converse_content import build_block
+from ansible_collections.amazon.ai.plugins.module_utils.converse_content import build_messages
+from ansible_collections.amazon.ai.plugins.module_utils.converse_content import build_system
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import check_message_limits
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import json_safe
-from ansible_collections.amazon.ai.plugins.module_utils.converse_content import prepare_block
-from ansible_collections.amazon.ai.plugins.module_utils.converse_content import prepare_messages
-from ansible_collections.amazon.ai.plugins.module_utils.converse_content import prepare_system
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import unique_names
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
+from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 # A prompt-management prompt's ARN (ConversationalModelId's prompt branch), optionally with a version.
@@ -59,7 +64,7 @@ EMPTY_INPUT_SCHEMA = {"type": "object", "properties": {}}
 
 # (feature, value or None for any value) -> the first boto3 release whose Converse can send it (botocore's
 # service model at each release); converse_features() says which a request uses.
-CONVERSE_GATES: List[Tuple[str, Optional[str], str]] = [
+CONVERSE_GATES: List[Gate] = [
     ("Converse", None, "1.34.116"),
     ("guardrail_identifier", None, "1.34.129"),
     ("guardrail_trace", None, "1.34.129"),
@@ -89,11 +94,41 @@ _GATED_BLOCKS = ("guardContent", "document", "video", "reasoningContent", "cache
 _GATED_BLOCKS += ("searchResult", "audio", "toolAddition", "toolRemoval")
 
 
+def argument_spec() -> Dict[str, Any]:
+    """bedrock_converse's argument spec, for the module and for its action plugin on the controller."""
+    tool = dict(name=dict(type="str", required=True), description=dict(type="str"), input_schema=dict(type="dict"))
+    return dict(
+        model_id=dict(type="str", required=True),
+        prompt=dict(type="str"),
+        messages=dict(type="list", elements="dict"),
+        images=dict(type="list", elements="str"),
+        documents=dict(type="list", elements="str"),
+        system=dict(type="raw"),
+        max_tokens=dict(type="int", no_log=False),
+        temperature=dict(type="float"),
+        top_p=dict(type="float"),
+        stop_sequences=dict(type="list", elements="str"),
+        tools=dict(type="list", elements="dict", options=tool),
+        tool_choice=dict(type="str"),
+        output_schema=dict(type="dict"),
+        guardrail_trace=dict(type="str", choices=["enabled", "disabled", "enabled_full"]),
+        additional_model_request_fields=dict(type="dict"),
+        additional_model_response_field_paths=dict(type="list", elements="str"),
+        prompt_variables=dict(type="dict"),
+        **{name: dict(spec) for name, spec in RUNTIME_OPTIONS.items()},
+    )
+
+
+def task_subject(params: Mapping) -> Optional[str]:
+    """What the message of an invalid task names: the model."""
+    return f"model {params['model_id']!r}" if params.get("model_id") is not None else None
+
+
 def is_prompt_arn(model_id: str) -> bool:
     return bool(PROMPT_ARN_PATTERN.fullmatch(model_id))
 
 
-def _inference_config(params: Dict[str, Any]) -> Dict[str, Any]:
+def _inference_config(params: Mapping) -> Dict[str, Any]:
     config: Dict[str, Any] = {}
     if params.get("max_tokens") is not None:
         if params["max_tokens"] < 1:
@@ -156,7 +191,7 @@ def _tool_config(tools: Optional[List[Dict[str, Any]]], tool_choice: Optional[st
 
 
 def _request_metadata(metadata: Mapping) -> Dict[str, str]:
-    encode_request_metadata(metadata)  # Strings to strings, as for InvokeModel.
+    check_request_metadata(metadata)  # Strings to strings, as for InvokeModel.
     if len(metadata) > MAX_REQUEST_METADATA_ENTRIES:
         raise BedrockParameterError(
             f"request_metadata holds {len(metadata)} entries; Bedrock takes at most {MAX_REQUEST_METADATA_ENTRIES}"
@@ -170,7 +205,7 @@ def _request_metadata(metadata: Mapping) -> Dict[str, str]:
     return dict(metadata)
 
 
-def _prompt_messages(params: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def _prompt_messages(params: Mapping) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """(messages to send, messages as a task would give them) for prompt with its images and documents."""
     prompt = params["prompt"]
     if not isinstance(prompt, str) or not prompt:
@@ -186,16 +221,14 @@ def _prompt_messages(params: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List
         block["document"]["name"] = name
     attached = images + documents
     given = [{"role": "user", "content": [block for dummy, block in attached] + [{"text": prompt}]}]
-    sent = [
-        {"role": "user", "content": [prepare_block(block, where) for where, block in attached] + [{"text": prompt}]}
-    ]
+    sent = [{"role": "user", "content": [build_block(block, where) for where, block in attached] + [{"text": prompt}]}]
     check_message_limits(sent[0], "images and documents")
     return sent, given
 
 
-def _check_choices(params: Dict[str, Any]) -> None:
+def check_converse_options(params: Mapping) -> None:
     """Refuse options that do not go together."""
-    validate_model_id(params.get("model_id"))
+    check_model_id(params.get("model_id"))
     prompt_arn = is_prompt_arn(params["model_id"])
     if params.get("prompt") is not None and params.get("messages") is not None:
         raise BedrockParameterError("prompt and messages are mutually exclusive: set one of them")
@@ -217,25 +250,25 @@ def _check_choices(params: Dict[str, Any]) -> None:
             refused.append("additional_model_request_fields")
         if refused:
             raise BedrockParameterError(f"{', '.join(refused)} cannot be set with a prompt ARN: the prompt sets them")
-    validate_guardrail(params)
+    check_guardrail(params)
     if params.get("guardrail_trace") is not None and params.get("guardrail_identifier") is None:
         raise BedrockParameterError("guardrail_trace needs a guardrail: set guardrail_identifier and guardrail_version")
 
 
-def build_request(params: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+def build_converse_request(params: Mapping) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
     """(Converse's keyword arguments, the request's messages as the task gives them); nothing is sent."""
-    _check_choices(params)
+    check_converse_options(params)
     if params.get("prompt") is not None:
         messages, given = _prompt_messages(params)
     elif params.get("messages") is not None:
-        messages, given = prepare_messages(params["messages"])
+        messages, given = build_messages(params["messages"])
     else:
         messages, given = [], []
     request: Dict[str, Any] = {"modelId": params["model_id"]}
     if messages:
         request["messages"] = messages
     if params.get("system") is not None:
-        request["system"] = prepare_system(params["system"])
+        request["system"] = build_system(params["system"])
     inference = _inference_config(params)
     if inference:
         request["inferenceConfig"] = inference
@@ -255,11 +288,11 @@ def build_request(params: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str
     return request, given
 
 
-def _add_passthrough(params: Dict[str, Any], request: Dict[str, Any]) -> None:
+def _add_passthrough(params: Mapping, request: Dict[str, Any]) -> None:
     """The options Converse takes nearly as given."""
     fields = params.get("additional_model_request_fields")
     if fields is not None:
-        if json_depth_exceeds(fields, MAX_JSON_DEPTH):
+        if json_depth_exceeds(fields):
             raise BedrockParameterError(f"additional_model_request_fields is nested more than {MAX_JSON_DEPTH} levels")
         request["additionalModelRequestFields"] = fields
     paths = params.get("additional_model_response_field_paths")
@@ -298,7 +331,7 @@ def _add_passthrough(params: Dict[str, Any], request: Dict[str, Any]) -> None:
         request["outputConfig"] = {"textFormat": {"type": "json_schema", "structure": structure}}
 
 
-def converse_features(params: Dict[str, Any], request: Dict[str, Any]) -> Dict[str, Any]:
+def converse_features(params: Mapping, request: Mapping) -> Dict[str, Any]:
     """What a request uses that the CONVERSE_GATES name, for versions.required_boto3_versions()."""
     keys = block_keys(request.get("messages", []), request.get("system", []))
     features: Dict[str, Any] = {"Converse": True}
@@ -318,10 +351,6 @@ def converse_features(params: Dict[str, Any], request: Dict[str, Any]) -> Dict[s
     return features
 
 
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")  # NaN and Infinity could not reach the controller.
-
-
 def _mapping(value: Any) -> Mapping:
     """value if it is a mapping, else an empty one: a reply is read without trusting its shape."""
     return value if isinstance(value, Mapping) else {}
@@ -338,8 +367,8 @@ def _usage(usage: Mapping) -> Dict[str, Any]:
     return {name: usage[member] for member, name in names.items() if usage.get(member) is not None}
 
 
-def build_result(
-    params: Dict[str, Any], response: Optional[Dict[str, Any]], given: List[Dict[str, Any]]
+def build_converse_result(
+    params: Mapping, response: Optional[Mapping], given: List[Dict[str, Any]]
 ) -> Tuple[Dict[str, Any], List[str]]:
     """The task result for a Converse reply (or for check mode, when response is None), and notes to warn about."""
     result: Dict[str, Any] = {"changed": True, "model_id": params["model_id"], "text": "", "tool_uses": []}
@@ -347,17 +376,14 @@ def build_result(
         result.update(message={}, messages=given, usage={}, raw_response={})
         return result, []
     reply = {key: value for key, value in response.items() if key != "ResponseMetadata"}
-    if json_depth_exceeds(reply, MAX_JSON_DEPTH):
+    if json_depth_exceeds(reply):
         raise BedrockReplyError(
             f"the reply is nested more than {MAX_JSON_DEPTH} levels deep, more than Ansible returns"
         )
     raw, replaced = replace_surrogates(json_safe(reply))
     notes = []
     if replaced:
-        notes.append(
-            f"the reply held {replaced} unpaired UTF-16 surrogate(s) (half of an emoji or other character), which "
-            "Ansible cannot carry; each was replaced with U+FFFD"
-        )
+        notes.append(surrogate_note(replaced))
     message = _mapping(_mapping(raw.get("output")).get("message"))
     content = message.get("content")
     blocks = [block for block in content if isinstance(block, Mapping)] if isinstance(content, list) else []
@@ -379,13 +405,13 @@ def build_result(
         "additional_model_response_fields": raw.get("additionalModelResponseFields"),
     }
     result.update((key, value) for key, value in reported.items() if value is not None)
-    request_id = describe_reply({"ResponseMetadata": response.get("ResponseMetadata")}).get("request_id")
-    if request_id:
-        result["request_id"] = request_id
+    reply_id = request_id(response)
+    if reply_id:
+        result["request_id"] = reply_id
     if params.get("output_schema") is not None:
         try:
-            parsed = json.loads(result["text"], parse_constant=_not_json)
-            if json_depth_exceeds(parsed, MAX_JSON_DEPTH):
+            parsed = loads_strict(result["text"])
+            if json_depth_exceeds(parsed):
                 raise ValueError("too deep")
             result["output_json"] = parsed
         except (ValueError, RecursionError):
@@ -396,18 +422,17 @@ def build_result(
     return result, notes
 
 
-def converse(module: Any) -> Tuple[Dict[str, Any], List[str]]:
-    """Check the task, then (unless in check mode) send it to Converse; returns the task result and notes.
-
-    Raises BedrockParameterError for options that cannot make a request, BedrockReplyError for a reply that
-    cannot be returned, and botocore's ClientError or BotoCoreError when the call fails.
-    """
+def converse(module: Any, progress: Progress) -> Dict[str, Any]:
+    """bedrock_converse's work: check the task, then (unless in check mode) send it to Converse."""
     params = module.params
-    request, given = build_request(params)
+    progress.subject = task_subject(params)
+    progress.action = f"invoke Bedrock model {params['model_id']!r}"
+    progress.runs_model = True
+    request, given = build_converse_request(params)
     require_boto3_for(module, converse_features(params, request), gates=CONVERSE_GATES)
     # Built in check mode too: it checks the region, profile and endpoint without sending anything.
     client = retrying_bedrock_client(module)
-    if module.check_mode:
-        return build_result(params, None, given)
-    response = client.converse(aws_retry=True, **request)
-    return build_result(params, response, given)
+    response = None if module.check_mode else client.converse(aws_retry=True, **request)
+    result, notes = build_converse_result(params, response, given)
+    progress.warnings.extend(f"Bedrock model {params['model_id']!r}: {note}" for note in notes)
+    return result

@@ -6,7 +6,7 @@
 """The content of a Converse conversation: messages, their blocks, and the files attached to them.
 
 A task gives blocks as JSON can carry them (binary data as base64 text, or as a file path); Bedrock takes raw
-bytes. prepare_messages() checks a conversation the way Bedrock would and returns two forms of it: the one to
+bytes. build_messages() checks a conversation the way Bedrock would and returns two forms of it: the one to
 send (files read, base64 decoded exactly once) and the one to return (as the task gave it, ready to send again).
 """
 
@@ -25,7 +25,8 @@ from typing import Optional
 from typing import Set
 from typing import Tuple
 
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_s3_uri
 
 # The formats each kind of media block takes (botocore's service model), and the file extensions naming them.
 FORMATS: Dict[str, Tuple[str, ...]] = {
@@ -85,8 +86,6 @@ MAX_DOCUMENT_NAME = 200
 # A document's name: letters, digits, hyphens, parentheses, square brackets and single spaces.
 DOCUMENT_NAME_PATTERN = re.compile(r"[A-Za-z0-9\-()\[\]]+(?: [A-Za-z0-9\-()\[\]]+)*")
 _NAME_DISALLOWED = re.compile(r"[^A-Za-z0-9\-()\[\] ]+")
-S3_URI_PATTERN = re.compile(r"s3://[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](/.*)?", re.DOTALL)
-MAX_S3_URI = 1024
 
 
 def _error(where: str, problem: str) -> BedrockParameterError:
@@ -176,11 +175,6 @@ def read_file(path: Any, where: str, kind: str) -> bytes:
     return data
 
 
-def check_s3_uri(uri: Any, where: str) -> None:
-    if not isinstance(uri, str) or len(uri) > MAX_S3_URI or not S3_URI_PATTERN.fullmatch(uri):
-        raise _error(where, f"{uri!r} is not an S3 URI such as s3://bucket/key (at most {MAX_S3_URI} characters)")
-
-
 def attachment(kind: str, location: Any, where: str) -> Dict[str, Any]:
     """A media block, as a task gives it, for a file (path or s3:// URI) attached to the prompt."""
     if not isinstance(location, str) or not location.strip():
@@ -211,7 +205,7 @@ def _media(kind: str, value: Any, where: str) -> Dict[str, Any]:
     elif key == "s3Location":
         if not isinstance(raw, Mapping):
             raise _error(f"{source_where}.s3Location", "must be a mapping with uri (and optionally bucketOwner)")
-        check_s3_uri(raw.get("uri"), f"{source_where}.s3Location.uri")
+        check_s3_uri(f"{source_where}.s3Location.uri", raw.get("uri"), any_key=True)
         named_after = raw["uri"]
     if value.get("format") is None:
         if named_after is None and kind != "document":
@@ -271,7 +265,7 @@ def _tool_result(value: Any, where: str) -> Dict[str, Any]:
     return dict(value, content=sent_content)
 
 
-def prepare_block(block: Any, where: str) -> Dict[str, Any]:
+def build_block(block: Any, where: str) -> Dict[str, Any]:
     """One content block to send, checked: exactly one known key, media read or decoded."""
     key = _one_key(block, where, BLOCK_KEYS)
     value = block[key]
@@ -328,7 +322,7 @@ def check_message_limits(message: Dict[str, Any], where: str) -> None:
         raise _error(where, "a message with a document must also hold a text block (the question about it)")
 
 
-def prepare_messages(messages: Any, option: str = "messages") -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def build_messages(messages: Any, option: str = "messages") -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """(messages to send, messages to return): checked as Bedrock checks them, nothing sent."""
     if not isinstance(messages, list):
         raise _error(option, "must be a list of messages")
@@ -342,7 +336,7 @@ def prepare_messages(messages: Any, option: str = "messages") -> Tuple[List[Dict
         content = message["content"]
         if not isinstance(content, list) or not content:
             raise _error(f"{where}.content", "must be a non-empty list of content blocks")
-        blocks = [prepare_block(block, f"{where}.content[{number}]") for number, block in enumerate(content)]
+        blocks = [build_block(block, f"{where}.content[{number}]") for number, block in enumerate(content)]
         prepared = {"role": message["role"], "content": blocks}
         check_message_limits(prepared, where)
         sent.append(prepared)
@@ -350,7 +344,7 @@ def prepare_messages(messages: Any, option: str = "messages") -> Tuple[List[Dict
     return sent, copy.deepcopy(messages)
 
 
-def prepare_system(system: Any, option: str = "system") -> List[Dict[str, Any]]:
+def build_system(system: Any, option: str = "system") -> List[Dict[str, Any]]:
     """The system blocks to send for a string, or a list of strings and blocks."""
     items = [system] if isinstance(system, str) else system
     if not isinstance(items, list):

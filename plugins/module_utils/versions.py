@@ -5,6 +5,8 @@
 
 """Which boto3 a task needs: each module's table of options that a newer boto3 than the collection's minimum sends.
 
+The one version check of the collection: every module calls require_boto3_for().
+
 A gate is (option, value or None for any value, the first boto3 release that can send it). A task that sets an
 option its boto3 cannot send fails naming the highest version it needs, never sends it half understood.
 """
@@ -44,12 +46,13 @@ def required_boto3_versions(params: Dict[str, Any], gates: List[Gate]) -> List[T
     return highest_first(needed)
 
 
-def require(module: Any, needed: Iterable[Tuple[str, str]]) -> None:
-    """Fail the task, naming the highest boto3 version needed, unless its boto3 has every version in needed."""
+def require_boto3_for(
+    module: Any, *requests: Dict[str, Any], gates: List[Gate], needs: Iterable[Tuple[str, str]] = ()
+) -> None:
+    """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options requests set.
+
+    needs are (version, reason) pairs the task needs whatever it sets, such as the first release with the API.
+    """
+    needed = [*needs, *(need for params in requests for need in required_boto3_versions(params, gates))]
     for version, reason in highest_first(needed):
         module.require_boto3_at_least(version, reason=reason)
-
-
-def require_boto3_for(module: Any, *requests: Dict[str, Any], gates: List[Gate]) -> None:
-    """Fail the task, naming the highest boto3 version needed, when its boto3 cannot send the options requests set."""
-    require(module, [need for params in requests for need in required_boto3_versions(params, gates)])

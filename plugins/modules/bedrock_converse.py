@@ -458,66 +458,19 @@ raw_response:
            "metrics": {"latencyMs": 612}}
 """
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import failure_message
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_options
+from ansible_collections.amazon.ai.plugins.module_utils.converse import argument_spec
 from ansible_collections.amazon.ai.plugins.module_utils.converse import converse
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
-SHARED_OPTIONS = ("guardrail_identifier", "guardrail_version", "request_metadata", "service_tier")
-
 
 def main():
-    shared = invoke_options()
-    tool = dict(name=dict(type="str", required=True), description=dict(type="str"), input_schema=dict(type="dict"))
-    argument_spec = dict(
-        model_id=dict(type="str", required=True),
-        prompt=dict(type="str"),
-        messages=dict(type="list", elements="dict"),
-        images=dict(type="list", elements="str"),
-        documents=dict(type="list", elements="str"),
-        system=dict(type="raw"),
-        max_tokens=dict(type="int", no_log=False),
-        temperature=dict(type="float"),
-        top_p=dict(type="float"),
-        stop_sequences=dict(type="list", elements="str"),
-        tools=dict(type="list", elements="dict", options=tool),
-        tool_choice=dict(type="str"),
-        output_schema=dict(type="dict"),
-        guardrail_trace=dict(type="str", choices=["enabled", "disabled", "enabled_full"]),
-        additional_model_request_fields=dict(type="dict"),
-        additional_model_response_field_paths=dict(type="list", elements="str"),
-        prompt_variables=dict(type="dict"),
-        performance_config_latency=shared["performance_config_latency"],
-        **{name: shared[name] for name in SHARED_OPTIONS},
-    )
     module = AnsibleAmazonAIModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         mutually_exclusive=[["prompt", "messages"]],
         required_together=[["guardrail_identifier", "guardrail_version"]],
         supports_check_mode=True,
     )
-
-    model_id = module.params["model_id"]
-    try:
-        result, notes = converse(module)
-    except BedrockParameterError as e:
-        module.fail_json(msg=f"Invalid request for model {model_id!r}, nothing was sent: {e}")
-    except BedrockReplyError as e:
-        module.fail_json(msg=f"Failed to invoke Bedrock model {model_id!r}: {e}")
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=failure_message(model_id, e))
-
-    for note in notes:
-        module.warn(f"Bedrock model {model_id!r}: {note}")
-    module.exit_json(**result)
+    module.run(converse)
 
 
 if __name__ == "__main__":

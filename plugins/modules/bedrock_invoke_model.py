@@ -207,45 +207,18 @@ request_id:
   version_added: 1.1.0
 """
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import failure_message
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_model
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_options
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import argument_spec
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import invoke_model
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
 
 def main():
-    argument_spec = dict(
-        model_id=dict(type="str", required=True),
-        body=dict(type="raw", required=True),
-        **invoke_options(),
-    )
     module = AnsibleAmazonAIModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         required_together=[["guardrail_identifier", "guardrail_version"]],
         supports_check_mode=True,
     )
-
-    model_id = module.params["model_id"]
-    try:
-        result, notes = invoke_model(module)
-    except BedrockParameterError as e:
-        module.fail_json(msg=f"Invalid request for model {model_id!r}: {e}")
-    except BedrockReplyError as e:
-        module.fail_json(msg=f"Failed to invoke Bedrock model {model_id!r}: {e}")
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=failure_message(model_id, e))
-
-    for note in notes:
-        module.warn(f"Bedrock model {model_id!r}: {note}")
-    module.exit_json(**result)
+    module.run(invoke_model)
 
 
 if __name__ == "__main__":

@@ -312,65 +312,19 @@ responses_dest:
   version_added: 1.1.0
 """
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import invoke_options
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import failure_summary
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import invoke_models
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock_many import request_source
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_models import argument_spec
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_models import invoke_models
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
-from ansible_collections.amazon.ai.plugins.module_utils.responses import RESPONSES_DEST_OPTION
-from ansible_collections.amazon.ai.plugins.module_utils.responses import ResponsesDestError
-from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
-from ansible_collections.amazon.ai.plugins.module_utils.responses import entry_line
-from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
 
 
 def main():
-    request_options = dict(body=dict(type="raw", required=True), model_id=dict(type="str"), **invoke_options(False))
-    argument_spec = dict(
-        model_id=dict(type="str"),
-        bodies=dict(type="list", elements="raw"),
-        requests=dict(type="list", elements="dict", options=request_options),
-        max_concurrency=dict(type="int", default=8),
-        responses_dest=dict(RESPONSES_DEST_OPTION),
-        **invoke_options(),
-    )
     module = AnsibleAmazonAIModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         mutually_exclusive=[["bodies", "requests"]],
         required_one_of=[["bodies", "requests"]],
         supports_check_mode=True,
     )
-
-    dest = module.params["responses_dest"]
-    try:
-        if dest:
-            check_responses_dest(dest)
-        result, warnings = invoke_models(module)
-    except (BedrockParameterError, ResponsesDestError) as e:
-        module.fail_json(msg=f"Invalid request, nothing was sent: {e}")
-    except (BotoCoreError, ClientError) as e:
-        # Only building the client can raise here; each request's own errors are in its entry of responses.
-        module.fail_json_aws(e, msg="Failed to create the Bedrock client")
-
-    for warning in warnings:
-        module.warn(warning)
-    problem = failure_summary(result["responses"], request_source(module.params))
-    if dest and not module.check_mode:
-        try:
-            write_responses(dest, (entry_line(entry) for entry in result.pop("responses")))
-        except OSError as e:
-            module.fail_json(msg=f"Failed to write the answers to responses_dest {dest!r}: {e}", **result)
-        result["responses_dest"] = dest
-    if problem:
-        module.fail_json(msg=problem, **result)
-    module.exit_json(**result)
+    module.run(invoke_models)
 
 
 if __name__ == "__main__":

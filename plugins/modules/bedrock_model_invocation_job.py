@@ -340,78 +340,18 @@ msg:
   sample: "Would upload 100 records (20480 bytes) to s3://example-batch-input/t.jsonl and create batch inference job 't'"
 """
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.ai.plugins.module_utils.batch_job import BatchJobError
-from ansible_collections.amazon.ai.plugins.module_utils.batch_job import Progress
-from ansible_collections.amazon.ai.plugins.module_utils.batch_job import manage_job
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.clients import with_retries
+from ansible_collections.amazon.ai.plugins.module_utils.model_invocation_job import manage_job
+from ansible_collections.amazon.ai.plugins.module_utils.model_invocation_job_options import argument_spec
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
-from ansible_collections.amazon.ai.plugins.module_utils.responses import RESPONSES_DEST_OPTION
-from ansible_collections.amazon.ai.plugins.module_utils.responses import ResponsesDestError
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        model_id=dict(type="str"),
-        role_arn=dict(type="str"),
-        input_s3_uri=dict(type="str"),
-        output_s3_uri=dict(type="str"),
-        invocation_type=dict(type="str", default="InvokeModel", choices=["InvokeModel", "Converse"]),
-        timeout_hours=dict(type="int"),
-        tags=dict(type="dict"),
-        output_kms_key_id=dict(type="str", no_log=False),
-        vpc_config=dict(
-            type="dict",
-            options=dict(
-                subnet_ids=dict(type="list", elements="str", required=True),
-                security_group_ids=dict(type="list", elements="str", required=True),
-            ),
-        ),
-        bodies=dict(type="list", elements="raw"),
-        records=dict(
-            type="list",
-            elements="dict",
-            options=dict(record_id=dict(type="str", required=True), body=dict(type="raw", required=True)),
-        ),
-        wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=3600),
-        fetch_responses=dict(type="bool", default=True),
-        responses_dest=dict(RESPONSES_DEST_OPTION),
-    )
     module = AnsibleAmazonAIModule(
-        argument_spec=argument_spec,
+        argument_spec=argument_spec(),
         mutually_exclusive=[["bodies", "records"]],
         supports_check_mode=True,
     )
-
-    name = module.params["name"]
-    progress = Progress()
-    try:
-        result = manage_job(module, progress)
-    except BedrockParameterError as e:
-        module.fail_json(msg=f"Invalid task for batch inference job {name!r}, nothing was sent: {e}")
-    except ResponsesDestError as e:
-        module.fail_json(msg=f"Invalid task for batch inference job {name!r}, nothing was sent: {e}")
-    except BatchJobError as e:
-        for warning in progress.warnings:
-            module.warn(warning)
-        module.fail_json(msg=e.msg, **e.result)
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=with_retries(f"Failed to {progress.step} (batch inference job {name!r})", e))
-    except OSError as e:
-        module.fail_json(msg=f"Failed to {progress.step} (batch inference job {name!r}): {e}")
-
-    for warning in progress.warnings:
-        module.warn(warning)
-    module.exit_json(**result)
+    module.run(manage_job)
 
 
 if __name__ == "__main__":

@@ -81,42 +81,18 @@ jobs:
             "job_arn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefgh1234"}]
 """
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.ai.plugins.module_utils.batch import STATUSES
-from ansible_collections.amazon.ai.plugins.module_utils.batch_job import job_info
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.clients import with_retries
+from ansible_collections.amazon.ai.plugins.module_utils.model_invocation_job import job_info
+from ansible_collections.amazon.ai.plugins.module_utils.model_invocation_job_options import info_argument_spec
 from ansible_collections.amazon.ai.plugins.module_utils.modules import AnsibleAmazonAIModule
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str"),
-        job_arn=dict(type="str"),
-        status=dict(type="str", choices=list(STATUSES)),
-        name_contains=dict(type="str"),
-        submitted_after=dict(type="str"),
-        submitted_before=dict(type="str"),
-        sort_order=dict(type="str", default="Descending", choices=["Ascending", "Descending"]),
-    )
     module = AnsibleAmazonAIModule(
-        argument_spec=argument_spec,
+        argument_spec=info_argument_spec(),
         mutually_exclusive=[["name", "job_arn"], ["job_arn", "status"], ["job_arn", "name_contains"]],
         supports_check_mode=True,
     )
-
-    try:
-        result = job_info(module)
-    except BedrockParameterError as e:
-        module.fail_json(msg=f"Invalid task, nothing was sent: {e}")
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=with_retries("Failed to read Bedrock batch inference jobs", e))
-    module.exit_json(**result)
+    module.run(job_info)
 
 
 if __name__ == "__main__":

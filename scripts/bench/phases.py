@@ -39,14 +39,14 @@ WRITE = "serializing and writing the result"
 TIMED = {
     "bedrock_invoke_model": [
         ("modules", "AnsibleAmazonAIModule.__init__", SET_UP),
-        ("bedrock", "retrying_bedrock_client", CLIENT),
-        ("bedrock", "call_invoke_model", CALL),
-        ("bedrock", "decode_response", DECODE),
+        ("invoke_model", "retrying_bedrock_client", CLIENT),
+        ("invoke_model", "call_invoke_model", CALL),
+        ("invoke_model", "decode_response", DECODE),
     ],
     "bedrock_invoke_models": [
         ("modules", "AnsibleAmazonAIModule.__init__", SET_UP),
-        ("bedrock_many", "retrying_bedrock_client", CLIENT),
-        ("bedrock_many", "run_concurrently", SEND_MANY),
+        ("invoke_models", "retrying_bedrock_client", CLIENT),
+        ("invoke_models", "run_concurrently", SEND_MANY),
     ],
 }
 

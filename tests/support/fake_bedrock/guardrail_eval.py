@@ -16,8 +16,8 @@ inside a longer word ("kill" is not found in "skills" nor in "kills").
   that confidence: HIGH catches LOW and above, MEDIUM catches MEDIUM and HIGH, LOW only HIGH, NONE nothing.
 - Words: each occurrence of a word of ``wordsConfig``, and of PROFANITY for the managed list.
 - PII: PII_PATTERNS, in that order of priority: a match overlapping a span an earlier type took is not found
-  (an email inside a URL is an EMAIL, and that URL is not found); card numbers must pass the Luhn check. The other types of the model (NAME, ADDRESS, ...) are accepted in a
-  guardrail but never detected.
+  (an email inside a URL is an EMAIL, and that URL is not found); card numbers must pass the Luhn check. The
+  other types of the model (NAME, ADDRESS, ...) are accepted in a guardrail but never detected.
 - Regexes: every non-empty match of Python ``re.finditer`` of each regex, in the configured order.
 - Contextual grounding: only for source OUTPUT with at least one ``grounding_source``, one ``query`` and one
   guarded block. Score = the share (rounded to 2 places) of the guarded text's distinct words (``\\w+``, lower
@@ -33,8 +33,8 @@ masked span is reported but not masked again), actionReason "Guardrail masked.".
 outputs, actionReason "No action.".
 
 Assessment (one for the request): topics, content and grounding filters, and undetected PII types in the order
-the guardrail was configured with (not GetGuardrail's); words, PII and regex matches in the order of the text. With outputScope INTERVENTIONS (the default) only detected
-entries; with FULL also every evaluated topic, content filter and PII type not detected (``detected: false``,
+the guardrail was configured with (not GetGuardrail's); words, PII and regex matches in the order of the text.
+With outputScope INTERVENTIONS (the default) only detected entries; with FULL also every evaluated topic, content filter and PII type not detected (``detected: false``,
 action NONE; a PII type's ``match`` is then ""); words and regexes are never listed undetected. Grounding filters
 are always listed when evaluated.
 

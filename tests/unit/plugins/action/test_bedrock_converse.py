@@ -5,29 +5,28 @@
 
 from __future__ import annotations
 
-from ansible_collections.amazon.ai.plugins.action import bedrock_converse as converse_action
-from ansible_collections.amazon.ai.plugins.action import bedrock_invoke_model as action
+from ansible_collections.amazon.ai.plugins.action import bedrock_converse as action
+from ansible_collections.amazon.ai.plugins.modules import bedrock_converse as module
 
 
-def test_converse_runs_the_invoke_model_action():
-    # The connection defaults of group/amazon.aws.aws reach bedrock_converse exactly as bedrock_invoke_model.
-    assert issubclass(converse_action.ActionModule, action.ActionModule)
-    assert converse_action.ActionModule.run is action.ActionModule.run
-
-
-def test_converse_has_no_request_lists_and_no_header_options():
-    # Its list options (messages, images, ...) are lists of one request's parts, not one entry per request.
-    assert converse_action.ActionModule.request_lists == ()
+def test_the_table_is_the_module_s(check_action):
+    table = check_action(action, module)
+    assert set(table.numbers) == {(("max_tokens",), "int"), (("temperature",), "float"), (("top_p",), "float")}
+    # Its list options (messages, images, ...) are parts of one request, not one entry per request.
+    assert table.request_lists == ()
     # Converse sends guardrail_identifier and guardrail_version in the body, where any text may go.
-    assert converse_action.ActionModule.header_options == ()
-    assert (
-        action.bad_header_value({"guardrail_identifier": "a\tb "}, converse_action.ActionModule.header_options) is None
+    assert table.headers == ()
+
+
+def test_a_boolean_temperature_is_refused_naming_the_model(run_action):
+    result, sent = run_action(action.ActionModule, {"model_id": "m", "prompt": "Hi", "temperature": True})
+    assert sent is None
+    assert result["msg"] == (
+        "Invalid task for model 'm', nothing was sent: temperature must be a number, not a boolean: True"
     )
 
 
-def test_a_boolean_max_tokens_is_refused():
-    # ansible-core's int type would take true as 1.
-    assert converse_action.ActionModule.integer_options == ("max_tokens",)
-    assert action.not_an_integer({"max_tokens": True}, converse_action.ActionModule.integer_options) == (
-        "max_tokens must be a whole number, not a boolean: True"
-    )
+def test_text_the_invoke_model_action_would_refuse_is_the_module_s_to_check(run_action):
+    args = {"model_id": "m", "prompt": "Hi", "guardrail_identifier": "a\tb ", "guardrail_version": "1"}
+    result, sent = run_action(action.ActionModule, args)
+    assert sent == args

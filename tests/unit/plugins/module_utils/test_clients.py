@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import socket
 from unittest.mock import MagicMock
@@ -15,82 +14,39 @@ import boto3
 import botocore.config
 import botocore.exceptions
 import pytest
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from ansible_collections.amazon.ai.plugins.module_utils import backoff
-from ansible_collections.amazon.ai.plugins.module_utils import bedrock
 from ansible_collections.amazon.ai.plugins.module_utils import clients
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import build_invoke_request
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import call_invoke_model
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
-
-
-def params(**overrides):
-    base = dict(
-        model_id=MODEL,
-        body={"prompt": "hi"},
-        content_type="application/json",
-        accept="application/json",
-        trace="DISABLED",
-        guardrail_identifier=None,
-        guardrail_version=None,
-        performance_config_latency="standard",
-        service_tier=None,
-        request_metadata=None,
-    )
-    base.update(overrides)
-    return base
 
 
 # The retried AWS call, InvokeModel validated against botocore's real service model by the Stubber.
 
 
-@pytest.fixture(name="no_sleep")
-def fixture_no_sleep(monkeypatch):
-    sleeps = []
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
-    return sleeps
-
-
-@pytest.fixture(name="stubbed")
-def fixture_stubbed():
-    client = boto3.client(
-        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="AKIDUNIT", aws_secret_access_key="unit-secret"
-    )
-    with Stubber(client) as stubber:
-        module = MagicMock()
-        module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
-            client, retry_decorator
-        )
-        yield module, stubber
-        stubber.assert_no_pending_responses()
-
-
-def reply(payload=b'{"ok": true}', content_type="application/json"):
-    return {"body": StreamingBody(io.BytesIO(payload), len(payload)), "contentType": content_type}
-
-
 @pytest.mark.parametrize("code", clients.RETRYABLE_ERROR_CODES)
-def test_busy_service_is_retried(stubbed, no_sleep, code):
+def test_busy_service_is_retried(stubbed, no_sleep, code, invoke_params, invoke_reply):
     module, stubber = stubbed
-    request = bedrock.build_request(params(), b"{}")
+    request = build_invoke_request(invoke_params())
     stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
     stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=429, expected_params=request)
-    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
-    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
+    stubber.add_response("invoke_model", invoke_reply(b'{"ok": 1}'), expected_params=request)
+    response, payload = call_invoke_model(clients.retrying_bedrock_client(module), request)
     assert json.loads(payload) == {"ok": 1}
     assert len(no_sleep) == 2
     assert all(0 <= delay <= clients.RETRY_MAX_DELAY for delay in no_sleep)
 
 
-def test_retries_are_bounded(stubbed, no_sleep):
+def test_retries_are_bounded(stubbed, no_sleep, invoke_params):
     module, stubber = stubbed
-    request = bedrock.build_request(params(), b"{}")
+    request = build_invoke_request(invoke_params())
     for _attempt in range(clients.RETRY_ATTEMPTS):
         stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
+        call_invoke_model(clients.retrying_bedrock_client(module), request)
     assert excinfo.value.response["Error"]["Code"] == "ThrottlingException"
     assert len(no_sleep) == clients.RETRY_ATTEMPTS - 1
     # Worst case of the jittered sleeps between tries stays within about a minute.
@@ -115,13 +71,13 @@ def test_the_client_waits_long_and_leaves_retrying_to_the_module(stubbed):
 
 
 @pytest.mark.parametrize("status", clients.RETRYABLE_HTTP_STATUSES)
-def test_bare_busy_statuses_are_retried(stubbed, no_sleep, status):
+def test_bare_busy_statuses_are_retried(stubbed, no_sleep, status, invoke_params, invoke_reply):
     # A proxy's answer has no AWS error code: botocore then makes the status the code.
     module, stubber = stubbed
-    request = bedrock.build_request(params(), b"{}")
+    request = build_invoke_request(invoke_params())
     stubber.add_client_error("invoke_model", service_error_code=status, http_status_code=int(status))
-    stubber.add_response("invoke_model", reply(b'{"ok": 1}'), expected_params=request)
-    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(module), request)
+    stubber.add_response("invoke_model", invoke_reply(b'{"ok": 1}'), expected_params=request)
+    response, payload = call_invoke_model(clients.retrying_bedrock_client(module), request)
     assert json.loads(payload) == {"ok": 1}
     assert len(no_sleep) == 1
 
@@ -132,25 +88,12 @@ def client_error(code, status=400):
     )
 
 
-@pytest.mark.parametrize(
-    "code, status",
-    [
-        ("ValidationException", 400),
-        ("AccessDeniedException", 403),
-        ("ResourceNotFoundException", 404),
-        ("ModelTimeoutException", 408),
-        ("ModelErrorException", 424),
-        ("ServiceQuotaExceededException", 400),
-        ("400", 400),
-        ("404", 404),
-        ("501", 501),
-    ],
-)
-def test_other_errors_are_not_retried(stubbed, no_sleep, code, status):
+def test_other_errors_are_not_retried(stubbed, no_sleep, invoke_params, not_retried):
+    code, status = not_retried
     module, stubber = stubbed
     stubber.add_client_error("invoke_model", service_error_code=code, http_status_code=status)
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        bedrock.call_invoke_model(clients.retrying_bedrock_client(module), bedrock.build_request(params(), b"{}"))
+        call_invoke_model(clients.retrying_bedrock_client(module), build_invoke_request(invoke_params()))
     assert excinfo.value.response["Error"]["Code"] == code
     assert no_sleep == []
 
@@ -189,14 +132,10 @@ def test_retrying_client_serves_any_service():
     }
 
 
-def test_s3_slow_down_is_retried(no_sleep):
+def test_s3_slow_down_is_retried(no_sleep, scripted_module):
     # What the batch modules meet while staging records in S3 or reading the answers back.
     client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
-    module = MagicMock()
-    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
-        client, retry_decorator
-    )
-    s3 = clients.retrying_client(module, "s3")
+    s3 = clients.retrying_client(scripted_module(client), "s3")
     expected = {"Bucket": "records", "Key": "in/records.jsonl"}
     with Stubber(client) as stubber:
         for _attempt in range(2):
@@ -224,37 +163,29 @@ class Scripted:
         return outcome
 
 
-def scripted_module(client):
-    module = MagicMock()
-    module.client.side_effect = lambda service, retry_decorator=None, **kwargs: RetryingBotoClientWrapper(
-        client, retry_decorator
-    )
-    return module
-
-
-def test_a_request_that_could_not_connect_is_sent_once_it_can(no_sleep):
+def test_a_request_that_could_not_connect_is_sent_once_it_can(no_sleep, invoke_params, invoke_reply, scripted_module):
     client = Scripted(
         botocore.exceptions.EndpointConnectionError(endpoint_url="http://x"),
         botocore.exceptions.ConnectTimeoutError(endpoint_url="http://x"),
         client_error("ThrottlingException", 429),
-        reply(b'{"ok": 1}'),
+        invoke_reply(b'{"ok": 1}'),
     )
-    request = bedrock.build_request(params(), b"{}")
-    response, payload = bedrock.call_invoke_model(clients.retrying_bedrock_client(scripted_module(client)), request)
+    request = build_invoke_request(invoke_params())
+    response, payload = call_invoke_model(clients.retrying_bedrock_client(scripted_module(client)), request)
     assert json.loads(payload) == {"ok": 1}
     assert client.calls == [request] * 4 and len(no_sleep) == 3
 
 
-def test_busy_answers_and_failed_connections_share_one_budget(no_sleep):
+def test_busy_answers_and_failed_connections_share_one_budget(no_sleep, invoke_params, scripted_module):
     outcomes = [client_error("ThrottlingException", 429)] * 5
     outcomes += [botocore.exceptions.EndpointConnectionError(endpoint_url="http://x")] * clients.RETRY_ATTEMPTS
     client = Scripted(*outcomes)
     with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
-        bedrock.call_invoke_model(
-            clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+        call_invoke_model(
+            clients.retrying_bedrock_client(scripted_module(client)), build_invoke_request(invoke_params())
         )
     assert len(client.calls) == clients.RETRY_ATTEMPTS and len(no_sleep) == clients.RETRY_ATTEMPTS - 1
-    assert "in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
+    assert "in 12 tries" in clients.failure_message("invoke Bedrock model 'm'", excinfo.value)
 
 
 @pytest.mark.parametrize(
@@ -267,11 +198,11 @@ def test_busy_answers_and_failed_connections_share_one_budget(no_sleep):
     ],
     ids=lambda error: type(error).__name__,
 )
-def test_what_may_have_been_sent_is_never_sent_again(no_sleep, error):
-    client = Scripted(error, reply())
+def test_what_may_have_been_sent_is_never_sent_again(no_sleep, error, invoke_params, invoke_reply, scripted_module):
+    client = Scripted(error, invoke_reply())
     with pytest.raises(type(error)):
-        bedrock.call_invoke_model(
-            clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+        call_invoke_model(
+            clients.retrying_bedrock_client(scripted_module(client)), build_invoke_request(invoke_params())
         )
     assert len(client.calls) == 1 and no_sleep == []
 
@@ -291,19 +222,19 @@ def refusing_client(service):
         )
 
 
-def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep):
+def test_a_refused_connection_through_real_botocore_is_retried_then_reported(no_sleep, invoke_params, scripted_module):
     # botocore raises its own EndpointConnectionError for a refused connection.
     with refusing_client("bedrock-runtime") as client:
         with pytest.raises(botocore.exceptions.EndpointConnectionError) as excinfo:
-            bedrock.call_invoke_model(
-                clients.retrying_bedrock_client(scripted_module(client)), bedrock.build_request(params(), b"{}")
+            call_invoke_model(
+                clients.retrying_bedrock_client(scripted_module(client)), build_invoke_request(invoke_params())
             )
     assert len(no_sleep) == clients.RETRY_ATTEMPTS - 1
     assert backoff.tries_made(excinfo.value) == clients.RETRY_ATTEMPTS
-    assert "could not connect to the endpoint in 12 tries" in bedrock.failure_message(MODEL, excinfo.value)
+    assert "could not connect to the endpoint in 12 tries" in clients.failure_message("invoke it", excinfo.value)
 
 
-def test_a_control_plane_call_that_cannot_connect_says_how_many_tries(no_sleep):
+def test_a_control_plane_call_that_cannot_connect_says_how_many_tries(no_sleep, scripted_module):
     # What the batch modules report: the same retries as every Bedrock call, on the bedrock client too.
     with refusing_client("bedrock") as client:
         wrapped = clients.retrying_client(scripted_module(client), "bedrock")
@@ -322,3 +253,66 @@ def test_a_control_plane_call_that_cannot_connect_says_how_many_tries(no_sleep):
 )
 def test_errors_that_were_not_retried_leave_the_message_alone(error):
     assert clients.with_retries("Failed to read the job", error) == "Failed to read the job"
+
+
+def tried(error, tries):
+    """error as retry_with_backoff() raises it after that many tries."""
+    setattr(error, backoff.TRIES_ATTRIBUTE, tries)
+    return error
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (
+            tried(client_error("ThrottlingException", 429), 12),
+            f"Failed to invoke Bedrock model {MODEL!r} (still busy after 12 tries)",
+        ),
+        (tried(client_error("ServiceUnavailableException", 503), 12), "(still busy after 12 tries)"),
+        (client_error("ThrottlingException", 429), "(still busy after 1 try)"),
+        (tried(client_error("Throttling", 400), 12), "(still busy after 12 tries)"),
+        (client_error("AccessDeniedException", 403), f"Failed to invoke Bedrock model {MODEL!r}"),
+        (client_error("ModelTimeoutException", 408), f"Failed to invoke Bedrock model {MODEL!r}"),
+        (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), "the request was not sent again"),
+        (tried(client_error("502", 502), 12), "(still busy after 12 tries)"),
+        (client_error("400", 400), f"Failed to invoke Bedrock model {MODEL!r}"),
+        (botocore.exceptions.IncompleteReadError(actual_bytes=3, expected_bytes=9), "the reply was cut off"),
+        (botocore.exceptions.ResponseStreamingError(error="reset"), "the reply was cut off"),
+        (
+            tried(botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"), 12),
+            f"Failed to invoke Bedrock model {MODEL!r} (could not connect to the endpoint in 12 tries, so the request "
+            "was not sent)",
+        ),
+        (
+            tried(botocore.exceptions.ConnectTimeoutError(endpoint_url="https://x"), 3),
+            "(could not connect to the endpoint in 3 tries, so the request was not sent)",
+        ),
+        (
+            botocore.exceptions.SSLError(endpoint_url="https://x", error="certificate verify failed"),
+            f"Failed to invoke Bedrock model {MODEL!r}",
+        ),
+        (
+            botocore.exceptions.ConnectionClosedError(endpoint_url="https://x"),
+            f"Failed to invoke Bedrock model {MODEL!r}",
+        ),
+    ],
+)
+def test_failure_message_of_a_call_that_runs_a_model(error, expected):
+    message = clients.failure_message(f"invoke Bedrock model {MODEL!r}", error, runs_model=True)
+    assert message.startswith(f"Failed to invoke Bedrock model {MODEL!r}")
+    if expected.startswith("Failed"):
+        assert message == expected
+    else:
+        assert expected in message
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (tried(client_error("ThrottlingException", 429), 3), "Failed to read the job (still busy after 3 tries)"),
+        (botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"), "Failed to read the job"),
+        (botocore.exceptions.IncompleteReadError(actual_bytes=3, expected_bytes=9), "Failed to read the job"),
+    ],
+)
+def test_failure_message_of_any_other_call_says_only_why_retries_did_not_help(error, expected):
+    assert clients.failure_message("read the job", error) == expected

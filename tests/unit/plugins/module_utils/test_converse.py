@@ -19,8 +19,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import converse
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockReplyError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
@@ -67,7 +67,7 @@ def sent_through_botocore(request):
 
 
 def test_a_prompt_is_one_user_message():
-    request, given_messages = converse.build_request(params())
+    request, given_messages = converse.build_converse_request(params())
     assert request == {"modelId": MODEL, "messages": [{"role": "user", "content": [{"text": "Hi"}]}]}
     assert given_messages == request["messages"]
     sent_through_botocore(request)
@@ -78,7 +78,7 @@ def test_every_option_reaches_the_request(tmp_path):
     image.write_bytes(PNG)
     report = tmp_path / "q3_report.v2.pdf"
     report.write_bytes(b"%PDF")
-    request, given_messages = converse.build_request(
+    request, given_messages = converse.build_converse_request(
         params(
             images=[str(image), "s3://bucket/k/photo.jpg"],
             documents=[str(report), "s3://bucket/q3 report.pdf"],
@@ -152,19 +152,21 @@ def test_every_option_reaches_the_request(tmp_path):
 
 
 def test_documents_with_one_name_are_told_apart():
-    request, dummy = converse.build_request(params(documents=["s3://bucket/a/report.pdf", "s3://bucket/b/report.pdf"]))
+    request, dummy = converse.build_converse_request(
+        params(documents=["s3://bucket/a/report.pdf", "s3://bucket/b/report.pdf"])
+    )
     names = [block["document"]["name"] for block in request["messages"][0]["content"] if "document" in block]
     assert names == ["report", "report (2)"]
 
 
 @pytest.mark.parametrize("choice, expected", [("auto", {"auto": {}}), ("free_space", {"tool": {"name": "free_space"}})])
 def test_tool_choice(choice, expected):
-    request, dummy = converse.build_request(params(tools=[TOOL], tool_choice=choice))
+    request, dummy = converse.build_converse_request(params(tools=[TOOL], tool_choice=choice))
     assert request["toolConfig"]["toolChoice"] == expected
 
 
 def test_a_prompt_arn_takes_neither_prompt_nor_messages():
-    request, given_messages = converse.build_request(
+    request, given_messages = converse.build_converse_request(
         params(model_id=PROMPT_ARN, prompt=None, prompt_variables={"product": "Ansible"})
     )
     assert request == {"modelId": PROMPT_ARN, "promptVariables": {"product": {"text": "Ansible"}}}
@@ -181,7 +183,7 @@ def test_a_tool_use_loop_continues():
         },
         {"role": "user", "content": [{"toolResult": {"toolUseId": "t-1", "content": [{"json": {"bytes": 5}}]}}]},
     ]
-    request, given_messages = converse.build_request(params(prompt=None, messages=messages, tools=[TOOL]))
+    request, given_messages = converse.build_converse_request(params(prompt=None, messages=messages, tools=[TOOL]))
     assert request["messages"] == messages
     assert given_messages == messages
     sent_through_botocore(request)
@@ -253,7 +255,7 @@ def test_a_tool_use_loop_continues():
 )
 def test_bad_input_is_refused_naming_the_option(overrides, fragment):
     with pytest.raises(BedrockParameterError, match=fragment):
-        converse.build_request(params(**overrides))
+        converse.build_converse_request(params(**overrides))
 
 
 @pytest.mark.parametrize(
@@ -300,7 +302,7 @@ def test_bad_input_is_refused_naming_the_option(overrides, fragment):
 )
 def test_version_gates(overrides, expected):
     task = params(**overrides)
-    request, dummy = converse.build_request(task)
+    request, dummy = converse.build_converse_request(task)
     needed = required_boto3_versions(converse.converse_features(task, request), converse.CONVERSE_GATES)
     assert needed[-1] == ("1.34.116", "to use Converse")
     assert needed[:-1] == [item for item in expected if item[1] != "to use Converse"]
@@ -319,7 +321,7 @@ def test_version_gates(overrides, expected):
 )
 def test_blocks_are_gated(block, needed):
     task = params(prompt=None, messages=[{"role": "user", "content": [block, {"text": "q"}]}])
-    request, dummy = converse.build_request(task)
+    request, dummy = converse.build_converse_request(task)
     assert required_boto3_versions(converse.converse_features(task, request), converse.CONVERSE_GATES)[0][0] == needed
 
 
@@ -352,7 +354,7 @@ def reply(**extra):
 
 def test_a_reply_becomes_task_data():
     given_messages = [{"role": "user", "content": [{"text": "Hi"}]}]
-    result, notes = converse.build_result(params(), reply(), given_messages)
+    result, notes = converse.build_converse_result(params(), reply(), given_messages)
     assert notes == []
     assert result == {
         "changed": True,
@@ -374,7 +376,7 @@ def test_tool_uses_keep_the_model_keys():
         {"text": "Let me look."},
         {"toolUse": {"toolUseId": "t-1", "name": "describe", "input": {"instanceId": "i-1", "Tags": [{"Key": "a"}]}}},
     ]
-    result, dummy = converse.build_result(
+    result, dummy = converse.build_converse_result(
         params(), reply(output={"message": {"role": "assistant", "content": content}}, stopReason="tool_use"), []
     )
     assert result["tool_uses"] == [
@@ -387,7 +389,7 @@ def test_tool_uses_keep_the_model_keys():
 
 def test_redacted_reasoning_comes_back_as_base64_and_can_be_sent_again():
     content = [{"reasoningContent": {"redactedContent": b"\x00\xffsecret"}}, {"text": "4"}]
-    result, dummy = converse.build_result(
+    result, dummy = converse.build_converse_result(
         params(), reply(output={"message": {"role": "assistant", "content": content}}), []
     )
     encoded = result["message"]["content"][0]["reasoningContent"]["redactedContent"]
@@ -398,12 +400,12 @@ def test_redacted_reasoning_comes_back_as_base64_and_can_be_sent_again():
         result["message"],
         {"role": "user", "content": [{"text": "and?"}]},
     ]
-    request, dummy = converse.build_request(params(prompt=None, messages=history))
+    request, dummy = converse.build_converse_request(params(prompt=None, messages=history))
     assert request["messages"][1]["content"][0]["reasoningContent"]["redactedContent"] == b"\x00\xffsecret"
 
 
 def test_what_bedrock_reports_is_returned():
-    result, dummy = converse.build_result(
+    result, dummy = converse.build_converse_result(
         params(),
         reply(
             usage={
@@ -440,19 +442,19 @@ def test_what_bedrock_reports_is_returned():
 def test_structured_output_is_parsed():
     content = [{"text": '{"category": "bug", "urgent": true}'}]
     task = params(output_schema={"type": "object"})
-    result, notes = converse.build_result(
+    result, notes = converse.build_converse_result(
         task, reply(output={"message": {"role": "assistant", "content": content}}), []
     )
     assert result["output_json"] == {"category": "bug", "urgent": True}
     assert notes == []
     for text in ('{"a": NaN}', '{"cut": "of', "[" * 5000 + "]" * 5000):
         content = [{"text": text}]
-        result, notes = converse.build_result(
+        result, notes = converse.build_converse_result(
             task, reply(output={"message": {"role": "assistant", "content": content}}), []
         )
         assert "output_json" not in result
         assert "output_json is not returned" in notes[0]
-    result, notes = converse.build_result(task, reply(stopReason="max_tokens"), [])
+    result, notes = converse.build_converse_result(task, reply(stopReason="max_tokens"), [])
     assert "output_json" not in result
     assert notes == [
         "output_schema was set, but the reply's text is not JSON (stop reason max_tokens), "
@@ -462,7 +464,7 @@ def test_structured_output_is_parsed():
 
 def test_check_mode_returns_the_shape():
     given_messages = [{"role": "user", "content": [{"text": "Hi"}]}]
-    result, notes = converse.build_result(params(), None, given_messages)
+    result, notes = converse.build_converse_result(params(), None, given_messages)
     assert result == {
         "changed": True,
         "model_id": MODEL,
@@ -478,7 +480,7 @@ def test_check_mode_returns_the_shape():
 
 def test_a_broken_character_is_replaced_and_noted():
     content = [{"text": "cut \ud83d"}]
-    result, notes = converse.build_result(
+    result, notes = converse.build_converse_result(
         params(), reply(output={"message": {"role": "assistant", "content": content}}), []
     )
     assert result["text"] == "cut \ufffd"
@@ -487,7 +489,7 @@ def test_a_broken_character_is_replaced_and_noted():
 
 def test_a_reply_too_deep_is_refused():
     with pytest.raises(BedrockReplyError, match="nested more than 128"):
-        converse.build_result(params(), reply(additionalModelResponseFields=deep(200)), [])
+        converse.build_converse_result(params(), reply(additionalModelResponseFields=deep(200)), [])
 
 
 any_text = st.lists(st.characters() | st.characters(categories=["Cs"]), max_size=8).map("".join)
@@ -518,7 +520,7 @@ replies = st.fixed_dictionaries(
 def test_any_reply_makes_a_result_that_reaches_the_controller(response, structured):
     task = params(output_schema={"type": "object"} if structured else None)
     try:
-        result, notes = converse.build_result(task, response, [])
+        result, notes = converse.build_converse_result(task, response, [])
     except BedrockReplyError:
         return
     wire = json.dumps(result, cls=_module_legacy_m2c.Encoder)

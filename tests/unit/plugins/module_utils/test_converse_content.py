@@ -17,7 +17,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import converse_content as content
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe"
@@ -168,7 +168,7 @@ def test_attachment_from_a_path_and_from_s3():
     }
 
 
-def test_prepare_messages_reads_and_decodes_once(tmp_path):
+def test_build_messages_reads_and_decodes_once(tmp_path):
     png = tmp_path / "chart.png"
     png.write_bytes(PNG)
     pdf = tmp_path / "q3_report.pdf"
@@ -183,7 +183,7 @@ def test_prepare_messages_reads_and_decodes_once(tmp_path):
         ),
         assistant({"reasoningContent": {"redactedContent": base64.b64encode(b"\x00\xff").decode()}}, {"text": "ok"}),
     ]
-    sent, echoed = content.prepare_messages(given_messages)
+    sent, echoed = content.build_messages(given_messages)
     blocks = sent[0]["content"]
     assert blocks[0] == {"image": {"format": "png", "source": {"bytes": PNG}}}
     assert blocks[1] == {"image": {"format": "png", "source": {"bytes": PNG}}}
@@ -201,7 +201,7 @@ def test_tool_result_media_are_decoded_too():
         assistant(tool_use()),
         user(tool_result(content=[{"image": {"format": "png", "source": {"bytes": PNG_B64}}}, {"json": {"a": 1}}])),
     ]
-    sent, dummy = content.prepare_messages(messages)
+    sent, dummy = content.build_messages(messages)
     assert sent[2]["content"][0]["toolResult"]["content"] == [
         {"image": {"format": "png", "source": {"bytes": PNG}}},
         {"json": {"a": 1}},
@@ -209,7 +209,7 @@ def test_tool_result_media_are_decoded_too():
 
 
 def test_guard_content_image_is_decoded():
-    sent, dummy = content.prepare_messages(
+    sent, dummy = content.build_messages(
         [user({"guardContent": {"image": {"format": "jpeg", "source": {"bytes": PNG_B64}}}}, {"text": "q"})]
     )
     assert sent[0]["content"][0]["guardContent"]["image"]["source"]["bytes"] == PNG
@@ -234,7 +234,10 @@ def test_guard_content_image_is_decoded():
         ([user({"image": {"format": "png", "source": {}}})], r"\.image\.source: must hold exactly one of bytes"),
         ([user({"image": {"format": "png", "source": {"bytes": "@@"}}})], r"\.source\.bytes: is not valid base64"),
         ([user({"image": {"source": {"path": "/nonexistent/x.png"}}})], r"\.source\.path: cannot read '/nonexistent"),
-        ([user({"image": {"source": {"s3Location": {"uri": "http://x/y.png"}}}})], r"\.uri: 'http://x/y.png' is not"),
+        (
+            [user({"image": {"source": {"s3Location": {"uri": "http://x/y.png"}}}})],
+            r"\.s3Location\.uri must be an S3 URI such as s3://bucket/key, not 'http://x/y.png'",
+        ),
         (
             [user({"image": {"source": {"s3Location": {"uri": "s3://bucket/y.tiff"}}}})],
             r"\.format: 's3://bucket/y.tiff' has",
@@ -289,35 +292,35 @@ def test_guard_content_image_is_decoded():
         ),
     ],
 )
-def test_prepare_messages_refuses(messages, fragment):
+def test_build_messages_refuses(messages, fragment):
     with pytest.raises(BedrockParameterError, match=fragment):
-        content.prepare_messages(messages)
+        content.build_messages(messages)
 
 
 def test_a_lone_image_needs_no_text_block():
-    sent, dummy = content.prepare_messages([user({"image": {"format": "png", "source": {"bytes": "aGk="}}})])
+    sent, dummy = content.build_messages([user({"image": {"format": "png", "source": {"bytes": "aGk="}}})])
     assert sent[0]["content"][0]["image"]["source"]["bytes"] == b"hi"
 
 
 def test_a_system_message_may_come_first():
-    sent, dummy = content.prepare_messages([{"role": "system", "content": [{"text": "s"}]}, user({"text": "a"})])
+    sent, dummy = content.build_messages([{"role": "system", "content": [{"text": "s"}]}, user({"text": "a"})])
     assert [message["role"] for message in sent] == ["system", "user"]
 
 
 def test_an_unreadable_file_is_named(tmp_path):
     with pytest.raises(BedrockParameterError, match=r"cannot read .*: Is a directory"):
-        content.prepare_messages([user({"image": {"format": "png", "source": {"path": str(tmp_path)}}})])
+        content.build_messages([user({"image": {"format": "png", "source": {"path": str(tmp_path)}}})])
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
     with pytest.raises(BedrockParameterError, match=r"empty\.png' is empty"):
-        content.prepare_messages([user({"image": {"source": {"path": str(empty)}}})])
+        content.build_messages([user({"image": {"source": {"path": str(empty)}}})])
 
 
 def test_a_file_too_large_for_bedrock_is_refused(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(b"\0" * (content.MAX_BYTES["image"] + 1))
     with pytest.raises(BedrockParameterError, match="larger than the 3932160 bytes Bedrock takes for an image"):
-        content.prepare_messages([user({"image": {"source": {"path": str(big)}}})])
+        content.build_messages([user({"image": {"source": {"path": str(big)}}})])
 
 
 @pytest.mark.parametrize(
@@ -331,8 +334,8 @@ def test_a_file_too_large_for_bedrock_is_refused(tmp_path):
         ),
     ],
 )
-def test_prepare_system(system, expected):
-    assert content.prepare_system(system) == expected
+def test_build_system(system, expected):
+    assert content.build_system(system) == expected
 
 
 @pytest.mark.parametrize(
@@ -344,13 +347,13 @@ def test_prepare_system(system, expected):
         ([{"image": {}}], r"^system\[0\]: 'image' is not one of text, guardContent, cachePoint"),
     ],
 )
-def test_prepare_system_refuses(system, fragment):
+def test_build_system_refuses(system, fragment):
     with pytest.raises(BedrockParameterError, match=fragment):
-        content.prepare_system(system)
+        content.build_system(system)
 
 
 def test_block_keys_finds_nested_and_s3_blocks():
-    messages, dummy = content.prepare_messages(
+    messages, dummy = content.build_messages(
         [
             user(
                 {"image": {"source": {"s3Location": {"uri": "s3://bucket/a.png"}}}}, {"cachePoint": {"type": "default"}}
@@ -413,7 +416,7 @@ messages_strategy = st.lists(
 @given(messages=messages_strategy)
 def test_any_conversation_is_prepared_or_refused_naming_messages(messages):
     try:
-        sent, echoed = content.prepare_messages(messages)
+        sent, echoed = content.build_messages(messages)
     except BedrockParameterError as e:
         assert str(e).startswith("messages")
     else:

@@ -9,10 +9,14 @@ import json
 import re
 from pathlib import Path
 
+import botocore.exceptions
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.amazon.ai.plugins.module_utils import modules
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import TaskFailure
 
 GALAXY_YML = Path(__file__).resolve().parents[4] / "galaxy.yml"
 
@@ -43,3 +47,114 @@ def test_a_warning_is_returned_once_without_a_deprecation(capsys):
     assert (captured.out + captured.err).count("something to know") == 1
     assert "deprecat" not in (captured.out + captured.err).lower()
     assert "deprecations" not in result
+
+
+# The one path from a module's work to its result.
+
+
+def run(work, diff=False):
+    """Run work through AnsibleAmazonAIModule.run as a module does; returns the result (and _exit_code, _output)."""
+    with patch_module_args(dict(region="us-east-1", _ansible_diff=diff)):
+        module = modules.AnsibleAmazonAIModule(argument_spec={}, supports_check_mode=True)
+        with pytest.raises(SystemExit) as excinfo:
+            module.run(work)
+    return excinfo.value.code, module
+
+
+def outcome(capsys, work, diff=False):
+    code, dummy = run(work, diff)
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    result["_exit_code"] = code
+    result["_output"] = captured.out + captured.err
+    return result
+
+
+def failing(error, subject=None, runs_model=False, result=None):
+    def work(module, progress):
+        progress.action = "do the thing"
+        progress.subject = subject
+        progress.runs_model = runs_model
+        progress.result = result
+        # Unique: once controller code is loaded in the process, ansible-core shows each warning text only once.
+        progress.warnings.append(f"a warning before the end of {error!r}")
+        raise error
+
+    return work
+
+
+def tried(error, tries):
+    setattr(error, "amazon_ai_tries", tries)
+    return error
+
+
+def client_error(code, status):
+    return botocore.exceptions.ClientError(
+        {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op"
+    )
+
+
+@pytest.mark.parametrize(
+    "work, msg, keys",
+    [
+        (
+            failing(BedrockParameterError("body must be set"), subject="model 'm'"),
+            "Invalid task for model 'm', nothing was sent: body must be set",
+            set(),
+        ),
+        (failing(BedrockParameterError("body is missing")), "Invalid task, nothing was sent: body is missing", set()),
+        (failing(BedrockReplyError("the reply was cut")), "Failed to do the thing: the reply was cut", set()),
+        (failing(TaskFailure("2 of 3 failed", {"summary": {"failed": 2}})), "2 of 3 failed", {"summary"}),
+        (
+            failing(tried(client_error("ThrottlingException", 429), 3)),
+            "Failed to do the thing (still busy after 3 tries): An error occurred (ThrottlingException)",
+            {"error", "response_metadata"},
+        ),
+        (
+            failing(botocore.exceptions.ReadTimeoutError(endpoint_url="http://x"), runs_model=True),
+            "Failed to do the thing (no answer within the read timeout; the request was not sent again",
+            set(),
+        ),
+        (
+            failing(botocore.exceptions.NoRegionError()),
+            "Failed to do the thing: You must specify a region.",
+            set(),
+        ),
+        (
+            failing(OSError(28, "No space left on device"), result={"summary": {}}),
+            "Failed to do the thing: [Errno 28] No space left on device",
+            {"summary"},
+        ),
+    ],
+    ids=["invalid-with-subject", "invalid", "reply", "task-failure", "client-error", "read-timeout", "botocore", "os"],
+)
+def test_run_turns_what_stops_the_work_into_one_failure(capsys, work, msg, keys):
+    result = outcome(capsys, work)
+    assert result["_exit_code"] == 1 and result["failed"] is True
+    assert result["msg"].startswith(msg)
+    assert keys <= set(result)
+    assert "Traceback" not in result["msg"]
+    # What the work warned about before it stopped is warned about all the same.
+    assert result["_output"].count("a warning before the end of ") == 1
+
+
+def test_run_exits_with_the_result_and_the_warnings(capsys):
+    def work(module, progress):
+        progress.warnings.append("note this")
+        return {"changed": True, "answer": 42}
+
+    result = outcome(capsys, work)
+    assert result["_exit_code"] == 0 and result["changed"] is True and result["answer"] == 42
+    assert result["_output"].count("note this") == 1
+
+
+@pytest.mark.parametrize("diff", [True, False])
+def test_diff_is_returned_only_with_diff_mode(capsys, diff):
+    def work(module, progress):
+        return {"changed": True, **module.diff({"tags": {}}, {"tags": {"a": "b"}})}
+
+    result = outcome(capsys, work, diff=diff)
+    if diff:
+        assert result["diff"] == {"before": {"tags": {}}, "after": {"tags": {"a": "b"}}}
+    else:
+        assert "diff" not in result

@@ -64,13 +64,24 @@ def test_require_boto3_for_asks_for_the_highest_first_once_each():
     ]
 
 
-def test_require_names_the_same_version_s_reasons_in_name_order():
+def test_require_boto3_for_names_the_same_version_s_reasons_in_name_order():
     module = MagicMock()
-    versions.require(module, [("1.35.1", "to use b"), ("1.35.1", "to use a"), ("1.34.0", "to use c")])
+    needs = [("1.35.1", "to use b"), ("1.35.1", "to use a"), ("1.34.0", "to use c")]
+    versions.require_boto3_for(module, gates=GATES, needs=needs)
     assert [c.kwargs["reason"] for c in module.require_boto3_at_least.call_args_list] == [
         "to use a",
         "to use b",
         "to use c",
+    ]
+
+
+def test_require_boto3_for_asks_for_what_is_always_needed_with_what_the_options_need():
+    module = MagicMock()
+    api = ("1.35.1", "to manage the API")
+    versions.require_boto3_for(module, {"trace": "ENABLED"}, gates=GATES, needs=[api])
+    assert module.require_boto3_at_least.call_args_list == [
+        call("1.35.1", reason="to manage the API"),
+        call("1.34.90", reason="to use trace=ENABLED"),
     ]
 
 

@@ -180,17 +180,8 @@ def test_throttled_then_ok(capsys, stubber):
     stubber.assert_no_pending_responses()
 
 
-@pytest.mark.parametrize(
-    "code, status",
-    [
-        ("ValidationException", 400),
-        ("AccessDeniedException", 403),
-        ("ResourceNotFoundException", 404),
-        ("ModelTimeoutException", 408),
-        ("ModelErrorException", 424),
-    ],
-)
-def test_service_error_is_a_clean_failure(capsys, stubber, code, status):
+def test_service_error_is_a_clean_failure(capsys, stubber, not_retried):
+    code, status = not_retried
     stubber.add_client_error("converse", service_error_code=code, service_message="nope", http_status_code=status)
     result = run_module(capsys, task())
     assert result["_exit_code"] == 1
@@ -222,7 +213,7 @@ def test_service_error_is_a_clean_failure(capsys, stubber, code, status):
 def test_bad_input_fails_before_any_client(capsys, stubber, overrides, fragments, check_mode):
     result = run_module(capsys, task(**overrides), check_mode=check_mode)
     assert result["_exit_code"] == 1
-    assert result["msg"].startswith(f"Invalid request for model {MODEL!r}, nothing was sent: ")
+    assert result["msg"].startswith(f"Invalid task for model {MODEL!r}, nothing was sent: ")
     for fragment in fragments:
         assert fragment in result["msg"]
     assert stubber.built == []

@@ -135,18 +135,8 @@ def test_throttled_then_ok(capsys, stubber):
     assert result["raw_response"] == {"ok": True}
 
 
-@pytest.mark.parametrize(
-    "code, status",
-    [
-        ("ValidationException", 400),
-        ("AccessDeniedException", 403),
-        ("ResourceNotFoundException", 404),
-        ("ModelTimeoutException", 408),
-        ("ModelErrorException", 424),
-        ("ServiceQuotaExceededException", 400),
-    ],
-)
-def test_service_error_is_a_clean_failure(capsys, stubber, code, status):
+def test_service_error_is_a_clean_failure(capsys, stubber, not_retried):
+    code, status = not_retried
     stubber.add_client_error("invoke_model", service_error_code=code, service_message="nope", http_status_code=status)
     result = run_module(capsys, task())
     assert result["_exit_code"] == 1
@@ -174,6 +164,7 @@ def test_service_error_is_a_clean_failure(capsys, stubber, code, status):
 def test_bad_input_fails_before_any_client(capsys, stubber, overrides, fragments, check_mode):
     result = run_module(capsys, task(**overrides), check_mode=check_mode)
     assert result["_exit_code"] == 1
+    assert result["msg"].startswith(f"Invalid task for model {task(**overrides)['model_id']!r}, nothing was sent: ")
     for fragment in fragments:
         assert fragment in result["msg"]
     assert stubber.built == []
@@ -297,7 +288,7 @@ def test_a_read_timeout_says_the_request_was_not_repeated(capsys, stubber, monke
     def time_out(client, request):
         raise botocore.exceptions.ReadTimeoutError(endpoint_url="https://bedrock-runtime.us-east-1.amazonaws.com")
 
-    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.bedrock.call_invoke_model", time_out)
+    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.invoke_model.call_invoke_model", time_out)
     result = run_module(capsys, task())
     assert result["_exit_code"] == 1
     assert MODEL in result["msg"]

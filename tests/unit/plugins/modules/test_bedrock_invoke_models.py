@@ -105,7 +105,7 @@ def test_failures_fail_the_task_and_keep_every_answer(capsys, stubber):
     [
         (
             dict(bodies=[{}, 3]),
-            "Invalid request, nothing was sent: bodies[1] (model 'amazon.titan-text-express-v1'): body",
+            "Invalid task, nothing was sent: bodies[1] (model 'amazon.titan-text-express-v1'): body",
         ),
         (dict(model_id=None, requests=[{"body": {}, "model_id": "a.b"}, {"body": {}}]), "requests[1] has no model_id"),
         (
@@ -176,7 +176,7 @@ def test_responses_dest_holds_the_entries_responses_would_hold(capsys, stubber, 
 def test_responses_dest_in_a_missing_folder_fails_with_nothing_sent(capsys, stubber, tmp_path):
     result = run_module(capsys, task(bodies=[{}], responses_dest=str(tmp_path / "no" / "a.jsonl")))
     assert result["_exit_code"] == 1
-    assert result["msg"].startswith("Invalid request, nothing was sent: responses_dest")
+    assert result["msg"].startswith("Invalid task, nothing was sent: responses_dest")
     stubber.assert_no_pending_responses()
 
 

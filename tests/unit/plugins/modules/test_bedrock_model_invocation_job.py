@@ -17,7 +17,7 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY
 
-from ansible_collections.amazon.ai.plugins.module_utils import batch
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job_options as batch
 from ansible_collections.amazon.ai.plugins.modules import bedrock_model_invocation_job
 from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
 
@@ -115,7 +115,7 @@ def token_for(**overrides):
         "tags": None,
     }
     params.update(overrides)
-    return batch.client_request_token(params)
+    return batch.job_token(params)
 
 
 def test_bodies_are_staged_and_the_job_created_once(capsys, aws_stubbers):
@@ -252,7 +252,7 @@ def test_a_job_without_records_in_the_task_is_collected_in_the_staged_order(caps
 
 def test_waiting_polls_until_the_job_is_done(capsys, aws_stubbers, monkeypatch):
     sleeps = []
-    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.batch_job.time.sleep", sleeps.append)
+    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.waiting.time.sleep", sleeps.append)
     listing(aws_stubbers, job("Scheduled"))
     for status in ("InProgress", "Completed"):
         aws_stubbers["bedrock"].add_response("get_model_invocation_job", job(status), {"jobIdentifier": JOB_ARN})
@@ -388,7 +388,7 @@ def test_check_mode_reads_no_output_into_a_file(capsys, aws_stubbers, tmp_path):
 def test_a_create_whose_answer_is_lost_creates_one_job(capsys, aws_stubbers, monkeypatch):
     from botocore.exceptions import ConnectionClosedError
 
-    from ansible_collections.amazon.ai.plugins.module_utils import batch_job
+    from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job as batch_job
 
     sent = []
     real = batch_job.create_job

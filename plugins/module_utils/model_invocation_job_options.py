@@ -3,17 +3,15 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pure functions of amazon.ai's batch inference modules: checking a task's options, building the
-CreateModelInvocationJob request, and describing a job for the task result.
+"""The options of amazon.ai's batch inference modules (bedrock_model_invocation_job and its _info): their argument
+specs, their checks, the CreateModelInvocationJob request they build, and a job described for the task result.
 
-Nothing here calls AWS; module_utils/batch_job.py does, with these helpers and batch_records.py's.
+Nothing here calls AWS; model_invocation_job.py does, with these helpers and model_invocation_job_records.py's.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,15 +20,20 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_name
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_role_arn
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_s3_uri
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_tags
+from ansible_collections.amazon.ai.plugins.module_utils.common import client_request_token
+from ansible_collections.amazon.ai.plugins.module_utils.responses import RESPONSES_DEST_OPTION
+from ansible_collections.amazon.ai.plugins.module_utils.tagging import build_tag_list
 from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
-from ansible_collections.amazon.ai.plugins.module_utils.versions import highest_first
-from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions as option_versions
 
 # The first boto3 release with the model invocation job API (Create/Get/List/StopModelInvocationJob).
 BATCH_API_BOTO3 = "1.35.1"
+MANAGE_API = (BATCH_API_BOTO3, "to manage Bedrock batch inference jobs (CreateModelInvocationJob)")
+READ_API = (BATCH_API_BOTO3, "to read Bedrock batch inference jobs")
 # (option, value or None for any value, first boto3 release that can send it), read from botocore's service
 # models: vpcConfig and s3BucketOwner came in 1.35.20, modelInvocationType in 1.42.59. The record counts of
 # GetModelInvocationJob are parsed from 1.42.81 on; older releases leave them out of the job's description.
@@ -52,21 +55,11 @@ MIN_RECORDS = 100
 MAX_NAME_LENGTH = 63
 MIN_TIMEOUT_HOURS = 24
 MAX_TIMEOUT_HOURS = 168
-MAX_S3_URI_LENGTH = 1024
-S3_SCHEME_LENGTH = len("s3://")
-MAX_ROLE_ARN_LENGTH = 2048
-MAX_TAGS = 200
 
 # jobName's pattern in the service model is [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\+\-\.]){0,63}; within its 63 characters
 # that is exactly the language below, which (unlike the original) cannot backtrack for ever on a long bad name.
 JOB_NAME_PATTERN = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9+.-]{0,62}")
-ROLE_ARN_PATTERN = re.compile(r"arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+")
-S3_BUCKET_PATTERN = re.compile(r"[a-z0-9][-.a-z0-9]{1,61}[a-z0-9]")
-S3_KEY_SEGMENT_PATTERN = re.compile(r"[-!_*'().a-zA-Z0-9]+")
-# The service model's S3Uri, matched whole as the service does: the last word on what is accepted.
-S3_URI_PATTERN = re.compile(
-    r"s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?"
-)
+JOB_NAME_RULE = "it must start with a letter or digit, followed by letters, digits, '+', '-' or '.'"
 PROVISIONED_MODEL_PATTERN = re.compile(r"arn:aws(-[^:]+)?:bedrock:[^:]*:[0-9]*:provisioned-model/")
 # The service model's ModelId: model ids, inference profile ids and the ARNs of foundation models, custom models
 # and inference profiles (no provisioned models).
@@ -83,7 +76,6 @@ KMS_KEY_PATTERN = re.compile(
     r"|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9_/-]+)"
 )
 VPC_ID_PATTERN = re.compile(r"[-0-9a-zA-Z]{1,32}")
-TAG_PATTERN = re.compile(r"[a-zA-Z0-9\s._:/=+@-]*")
 JOB_ARN_PATTERN = re.compile(r"(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12}")
 
 # The options compared with an existing job's, and where its description holds them.
@@ -97,130 +89,111 @@ COMPARED_OPTIONS = (
     ("invocation_type", ("modelInvocationType",)),
 )
 CREATE_OPTIONS = ("model_id", "role_arn", "input_s3_uri", "output_s3_uri")
+# The options a job is created with besides CREATE_OPTIONS: with them and the name, what its token is derived from.
+TOKEN_OPTIONS = ("invocation_type", "timeout_hours", "output_kms_key_id", "vpc_config", "tags")
+# The options that list one record each.
+RECORD_LISTS = ("bodies", "records")
 
 
-class BatchParameterError(BedrockParameterError):
-    """The task's options cannot make a valid batch request; raised before anything is sent."""
+def argument_spec() -> Dict[str, Any]:
+    """bedrock_model_invocation_job's argument spec, for the module and for its action plugin on the controller."""
+    return dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        model_id=dict(type="str"),
+        role_arn=dict(type="str"),
+        input_s3_uri=dict(type="str"),
+        output_s3_uri=dict(type="str"),
+        invocation_type=dict(type="str", default="InvokeModel", choices=["InvokeModel", "Converse"]),
+        timeout_hours=dict(type="int"),
+        tags=dict(type="dict"),
+        output_kms_key_id=dict(type="str", no_log=False),
+        vpc_config=dict(
+            type="dict",
+            options=dict(
+                subnet_ids=dict(type="list", elements="str", required=True),
+                security_group_ids=dict(type="list", elements="str", required=True),
+            ),
+        ),
+        bodies=dict(type="list", elements="raw"),
+        records=dict(
+            type="list",
+            elements="dict",
+            options=dict(record_id=dict(type="str", required=True), body=dict(type="raw", required=True)),
+        ),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=3600),
+        fetch_responses=dict(type="bool", default=True),
+        responses_dest=dict(RESPONSES_DEST_OPTION),
+    )
+
+
+def info_argument_spec() -> Dict[str, Any]:
+    """bedrock_model_invocation_job_info's argument spec, for the module and for its action plugin."""
+    return dict(
+        name=dict(type="str"),
+        job_arn=dict(type="str"),
+        status=dict(type="str", choices=list(STATUSES)),
+        name_contains=dict(type="str"),
+        submitted_after=dict(type="str"),
+        submitted_before=dict(type="str"),
+        sort_order=dict(type="str", default="Descending", choices=["Ascending", "Descending"]),
+    )
+
+
+def task_subject(params: Mapping) -> Optional[str]:
+    """What the message of an invalid task names: the job."""
+    return f"batch inference job {params['name']!r}" if params.get("name") is not None else None
 
 
 def check_job_name(name: Any, option: str = "name") -> None:
-    if not isinstance(name, str) or not name:
-        raise BatchParameterError(f"{option} must be a job name, not {name!r}")
-    if len(name) > MAX_NAME_LENGTH:
-        raise BatchParameterError(f"{option} is {len(name)} characters long; job names have at most {MAX_NAME_LENGTH}")
-    if not JOB_NAME_PATTERN.fullmatch(name):
-        raise BatchParameterError(
-            f"{option} {name!r} is not a valid job name: it must start with a letter or digit, followed by letters, "
-            "digits, '+', '-' or '.'"
-        )
+    """Refuse what is not a job name Bedrock takes."""
+    check_name(option, name, JOB_NAME_PATTERN, MAX_NAME_LENGTH, "job name", JOB_NAME_RULE)
 
 
-def check_s3_uri(option: str, uri: Any) -> Tuple[str, str]:
-    """(bucket, key) of an S3 URI Bedrock accepts; BatchParameterError naming option and the reason otherwise."""
-    if not isinstance(uri, str) or not uri.startswith("s3://"):
-        raise BatchParameterError(f"{option} must be an S3 URI such as s3://bucket/folder/, not {uri!r}")
-    if len(uri) > MAX_S3_URI_LENGTH:
-        raise BatchParameterError(
-            f"{option} is {len(uri)} characters long; Bedrock accepts at most {MAX_S3_URI_LENGTH}"
-        )
-    bucket, dummy, key = uri[S3_SCHEME_LENGTH:].partition("/")
-    if not bucket:
-        raise BatchParameterError(f"{option} {uri!r} names no bucket")
-    if bucket != bucket.lower():
-        raise BatchParameterError(f"{option} {uri!r}: bucket {bucket!r} has upper-case letters, which Bedrock refuses")
-    if "_" in bucket:
-        raise BatchParameterError(f"{option} {uri!r}: bucket {bucket!r} has an underscore, which Bedrock refuses")
-    if not S3_BUCKET_PATTERN.fullmatch(bucket):
-        raise BatchParameterError(
-            f"{option} {uri!r}: bucket {bucket!r} is not a bucket name Bedrock accepts (3 to 63 lower-case letters, "
-            "digits, '.' and '-', starting and ending with a letter or digit)"
-        )
-    segments = key.split("/")
-    if segments and segments[-1] == "":
-        segments.pop()  # one trailing slash names a folder
-    for segment in segments:
-        if segment == "":
-            raise BatchParameterError(f"{option} {uri!r} has an empty folder name ('//'), which Bedrock refuses")
-        if any(char.isspace() for char in segment):
-            raise BatchParameterError(f"{option} {uri!r} has white space in its key, which Bedrock refuses")
-        if "=" in segment:
-            raise BatchParameterError(f"{option} {uri!r} has '=' in its key, which Bedrock refuses")
-        if not S3_KEY_SEGMENT_PATTERN.fullmatch(segment):
-            wrong = sorted({char for char in segment if not S3_KEY_SEGMENT_PATTERN.fullmatch(char)})
-            raise BatchParameterError(
-                f"{option} {uri!r} has characters Bedrock refuses in its key ({' '.join(repr(c) for c in wrong)}); "
-                "keys may hold letters, digits and - ! _ * ' ( ) ."
-            )
-    if not S3_URI_PATTERN.fullmatch(uri):
-        raise BatchParameterError(f"{option} {uri!r} is not an S3 URI Bedrock accepts")
-    return bucket, key
-
-
-def check_role_arn(role_arn: Any) -> None:
-    if not isinstance(role_arn, str) or len(role_arn) > MAX_ROLE_ARN_LENGTH or not ROLE_ARN_PATTERN.fullmatch(role_arn):
-        raise BatchParameterError(
-            f"role_arn must be the ARN of an IAM role such as arn:aws:iam::123456789012:role/bedrock-batch, "
-            f"not {str(role_arn)[:200]!r}"
-        )
-
-
-def check_model_id(model_id: Any) -> None:
+def check_job_model_id(model_id: Any) -> None:
+    """Refuse a model_id batch inference does not take (provisioned models, and anything else the API refuses)."""
     if not isinstance(model_id, str) or not model_id:
-        raise BatchParameterError(f"model_id must be a model id, inference profile id or ARN, not {model_id!r}")
+        raise BedrockParameterError(f"model_id must be a model id, inference profile id or ARN, not {model_id!r}")
     if PROVISIONED_MODEL_PATTERN.match(model_id):
-        raise BatchParameterError(
+        raise BedrockParameterError(
             f"model_id {model_id!r} is a provisioned model, which batch inference does not support; use the base "
             "model's id or an inference profile"
         )
     if len(model_id) > MAX_MODEL_ID_LENGTH or not MODEL_ID_PATTERN.fullmatch(model_id):
-        raise BatchParameterError(
+        raise BedrockParameterError(
             f"model_id {model_id[:200]!r} is not a model id, inference profile id or model ARN that batch "
             "inference accepts"
         )
 
 
 def check_timeout_hours(hours: Optional[int]) -> None:
+    """Refuse a timeout Bedrock does not take."""
     if hours is not None and not MIN_TIMEOUT_HOURS <= hours <= MAX_TIMEOUT_HOURS:
-        raise BatchParameterError(
+        raise BedrockParameterError(
             f"timeout_hours must be between {MIN_TIMEOUT_HOURS} and {MAX_TIMEOUT_HOURS} hours, not {hours}"
         )
 
 
-def check_tags(tags: Optional[Mapping]) -> None:
-    if not tags:
-        return
-    if len(tags) > MAX_TAGS:
-        raise BatchParameterError(f"tags has {len(tags)} entries; a job takes at most {MAX_TAGS}")
-    for key, value in tags.items():
-        if not isinstance(value, str):
-            raise BatchParameterError(f"tags: the value of {key!r} must be a string (quote numbers and booleans)")
-        if not 1 <= len(key) <= 128 or not TAG_PATTERN.fullmatch(key):
-            raise BatchParameterError(
-                f"tags: key {key[:200]!r} must be 1 to 128 letters, digits, spaces or . _ : / = + @ -"
-            )
-        if len(value) > 256 or not TAG_PATTERN.fullmatch(value):
-            raise BatchParameterError(
-                f"tags: the value of {key!r} must be at most 256 letters, digits, spaces or . _ : / = + @ -"
-            )
-
-
 def check_vpc_config(vpc: Optional[Mapping]) -> None:
+    """Refuse subnets and security groups Bedrock would refuse."""
     if not vpc:
         return
     for option, most in (("subnet_ids", 16), ("security_group_ids", 5)):
         ids = vpc.get(option) or []
         if not 1 <= len(ids) <= most:
-            raise BatchParameterError(f"vpc_config.{option} must list 1 to {most} ids, not {len(ids)}")
+            raise BedrockParameterError(f"vpc_config.{option} must list 1 to {most} ids, not {len(ids)}")
         for item in ids:
             if not isinstance(item, str) or not VPC_ID_PATTERN.fullmatch(item):
-                raise BatchParameterError(
+                raise BedrockParameterError(
                     f"vpc_config.{option}: {str(item)[:100]!r} is not a subnet or security group id"
                 )
 
 
 def check_kms_key(key_id: Optional[str]) -> None:
+    """Refuse what is not a KMS key id, key ARN, alias or alias ARN."""
     if key_id is not None and (len(key_id) > 2048 or not KMS_KEY_PATTERN.fullmatch(key_id)):
-        raise BatchParameterError(
+        raise BedrockParameterError(
             f"output_kms_key_id {key_id[:200]!r} is not a KMS key id, key ARN, alias or alias ARN"
         )
 
@@ -229,7 +202,7 @@ def check_job_params(params: Mapping) -> None:
     """Refuse, naming the option, every value set that Bedrock would refuse; options left unset are not checked."""
     check_job_name(params.get("name"))
     if params.get("model_id") is not None:
-        check_model_id(params["model_id"])
+        check_job_model_id(params["model_id"])
     if params.get("role_arn") is not None:
         check_role_arn(params["role_arn"])
     for option in ("input_s3_uri", "output_s3_uri"):
@@ -238,14 +211,16 @@ def check_job_params(params: Mapping) -> None:
     if (params.get("bodies") is not None or params.get("records") is not None) and params.get("input_s3_uri"):
         if not params["input_s3_uri"].endswith(".jsonl"):
             source = "bodies" if params.get("bodies") is not None else "records"
-            raise BatchParameterError(
+            raise BedrockParameterError(
                 f"input_s3_uri {params['input_s3_uri']!r} must name an object ending in .jsonl when {source} is "
                 "given: the records are written there as one JSONL file"
             )
     check_timeout_hours(params.get("timeout_hours"))
-    check_tags(params.get("tags"))
+    check_tags(params.get("tags"), what="a job")
     check_vpc_config(params.get("vpc_config"))
     check_kms_key(params.get("output_kms_key_id"))
+    if params.get("wait_timeout") is not None and params["wait_timeout"] < 0:
+        raise BedrockParameterError(f"wait_timeout must be a number of seconds, not {params['wait_timeout']}")
 
 
 def missing_create_options(params: Mapping) -> List[str]:
@@ -253,28 +228,15 @@ def missing_create_options(params: Mapping) -> List[str]:
     return [option for option in CREATE_OPTIONS if not params.get(option)]
 
 
-def required_boto3_versions(params: Mapping) -> List[Tuple[str, str]]:
-    """(version, reason) for the API itself and each option set that needs a newer boto3, highest first."""
-    api = (BATCH_API_BOTO3, "to manage Bedrock batch inference jobs (CreateModelInvocationJob)")
-    return highest_first([api, *option_versions(dict(params), OPTION_GATES)])
+def job_token(params: Mapping) -> str:
+    """The client request token of the job the task creates, derived from its name and creation options.
 
-
-def client_request_token(params: Mapping) -> str:
-    """An idempotency token derived from the job's name and creation options.
-
-    The same task sends the same token, so a create retried after a lost response (by the retries, or by running
-    the task again) returns the job already created instead of starting a second, billed job.
+    The bodies or records staged do not change it: the same job, whatever the records.
     """
-    fields = {option: params.get(option) for option in ("name",) + CREATE_OPTIONS}
-    fields.update(
-        (option, params.get(option))
-        for option in ("invocation_type", "timeout_hours", "output_kms_key_id", "vpc_config", "tags")
-    )
-    digest = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode("utf-8")).hexdigest()
-    return f"amazonai-{digest[:48]}"
+    return client_request_token({option: params.get(option) for option in ("name",) + CREATE_OPTIONS + TOKEN_OPTIONS})
 
 
-def build_create_request(params: Mapping, token: str) -> Dict[str, Any]:
+def build_job_request(params: Mapping, token: str) -> Dict[str, Any]:
     """CreateModelInvocationJob's keyword arguments; options left unset (or at Bedrock's default) are not sent."""
     request: Dict[str, Any] = {
         "jobName": params["name"],
@@ -296,24 +258,8 @@ def build_create_request(params: Mapping, token: str) -> Dict[str, Any]:
             "securityGroupIds": list(params["vpc_config"]["security_group_ids"]),
         }
     if params.get("tags"):
-        request["tags"] = [{"key": key, "value": value} for key, value in params["tags"].items()]
+        request["tags"] = build_tag_list(params["tags"])
     return request
-
-
-def _timestamps_to_text(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {key: _timestamps_to_text(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_timestamps_to_text(item) for item in value]
-    return value
-
-
-def describe_job(job: Mapping) -> Dict[str, Any]:
-    """A job (GetModelInvocationJob's reply or a ListModelInvocationJobs summary) for the task result, in snake_case."""
-    fields = {key: value for key, value in job.items() if key != "ResponseMetadata"}
-    return camel_dict_to_snake_dict(_timestamps_to_text(fields))
 
 
 def job_id(job_arn: str) -> str:
@@ -327,11 +273,6 @@ def output_location(job: Mapping) -> Optional[str]:
     if not uri or not job.get("jobArn"):
         return None
     return f"{uri.rstrip('/')}/{job_id(job['jobArn'])}/"
-
-
-def split_s3_uri(uri: str) -> Tuple[str, str]:
-    bucket, dummy, key = uri[S3_SCHEME_LENGTH:].partition("/")
-    return bucket, key
 
 
 def _dig(job: Mapping, path: Tuple[str, ...]) -> Any:
@@ -385,7 +326,7 @@ def parse_time(option: str, value: Any) -> datetime.datetime:
     try:
         parsed = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise BatchParameterError(
+        raise BedrockParameterError(
             f"{option} must be an ISO 8601 date or time such as 2026-01-31 or 2026-01-31T12:00:00Z, not {value!r}"
         ) from None
     if parsed.tzinfo is None:
@@ -394,8 +335,11 @@ def parse_time(option: str, value: Any) -> datetime.datetime:
 
 
 def check_job_arn(job_arn: str) -> None:
+    """Refuse what is not a job ARN or id."""
     if not JOB_ARN_PATTERN.fullmatch(job_arn):
-        raise BatchParameterError(f"job_arn {job_arn[:200]!r} is not a model invocation job ARN or 12-character job id")
+        raise BedrockParameterError(
+            f"job_arn {job_arn[:200]!r} is not a model invocation job ARN or 12-character job id"
+        )
 
 
 def failure_of(job: Mapping) -> Optional[str]:

@@ -3,22 +3,20 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What amazon.ai's batch inference modules do with AWS: find, create, stop and wait for a model invocation job,
-stage its records in S3 and collect its answers.
+"""The batch inference family: bedrock_model_invocation_job and bedrock_model_invocation_job_info, which find,
+create, stop and wait for a model invocation job, stage its records in S3 and collect its answers.
 
 Both clients (Bedrock's control plane and S3) retry busy answers with the collection's backoff
-(module_utils/clients.py retrying_client and retry_decorator); a create whose answer is lost is sent again with
-its idempotency token. The checks and the data handling are the pure functions of batch.py
-and batch_records.py.
+(clients.retrying_client and retry_decorator); a create whose answer is lost is sent again with its idempotency
+token; waiting is waiting.py's. The options, their checks and the request are model_invocation_job_options.py's,
+the records model_invocation_job_records.py's.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-import time
 from typing import Any
-from typing import Callable
 from typing import Dict
 from typing import Iterator
 from typing import List
@@ -27,48 +25,46 @@ from typing import Optional
 from typing import Tuple
 
 try:
-    from botocore.exceptions import ClientError
     from botocore.exceptions import ConnectionClosedError
     from botocore.exceptions import ReadTimeoutError
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.amazon.ai.plugins.module_utils import batch
-from ansible_collections.amazon.ai.plugins.module_utils import batch_records as records
-from ansible_collections.amazon.ai.plugins.module_utils.clients import is_busy
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job_options as batch
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job_records as records
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import split_s3_uri
 from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
-from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses
-from ansible_collections.amazon.ai.plugins.module_utils.versions import require
+from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses_dest
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import TaskFailure
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
+from ansible_collections.amazon.ai.plugins.module_utils.waiting import WaitTimeout
+from ansible_collections.amazon.ai.plugins.module_utils.waiting import wait_for
 
 # How many times a create is sent when its answer is lost: its client request token makes every send after the
 # first return the job the first one created.
 CREATE_SENDS = 3
-# Polling: a few seconds between calls at first, backing off to a minute between calls for long jobs.
-POLL_FIRST = 2.0
-POLL_FACTOR = 1.5
-POLL_MAX = 60.0
 # Records are staged in memory up to this size, then in a temporary file.
 STAGE_IN_MEMORY = 16 * 1024 * 1024
 MANIFEST = "manifest.json.out"
 
 
-class BatchJobError(Exception):
-    """The job (or its records) failed the task; result holds everything known about it."""
-
-    def __init__(self, msg: str, result: Dict[str, Any]) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.result = result
+def describe_job(job: Mapping) -> Dict[str, Any]:
+    """A job (GetModelInvocationJob's reply or a ListModelInvocationJobs summary) for the task result, in snake_case."""
+    fields = {key: value for key, value in job.items() if key != "ResponseMetadata"}
+    return camel_dict_to_snake_dict(normalize_boto3_result(fields))
 
 
-class Progress:
-    """What the module is doing, for the message of an AWS error."""
-
-    def __init__(self) -> None:
-        self.step = "check the task"
-        self.warnings: List[str] = []  # kept here, so that a failed task warns too
+def doing(progress: Progress, step: str, name: str) -> None:
+    """Say what the task does now, for the message of an error that stops it."""
+    progress.action = f"{step} (batch inference job {name!r})"
 
 
 def clients(module: Any) -> Tuple[Any, Any]:
@@ -90,10 +86,6 @@ def create_job(client: Any, request: Mapping) -> Dict[str, Any]:
             if sends >= CREATE_SENDS:
                 raise
             sends += 1
-
-
-def require_boto3(module: Any, params: Mapping) -> None:
-    require(module, batch.required_boto3_versions(params))
 
 
 def list_jobs(client: Any, **filters: Any) -> List[Dict[str, Any]]:
@@ -125,38 +117,20 @@ def get_job(client: Any, job_arn: str) -> Dict[str, Any]:
     return job
 
 
-def wait_for_job(
-    client: Any,
-    job: Dict[str, Any],
-    timeout: int,
-    sleep: Optional[Callable[[float], Any]] = None,
-    clock: Optional[Callable[[], float]] = None,
-) -> Dict[str, Any]:
-    """Poll the job until its status is final; the job as last seen is returned either way.
-
-    Busy answers the retries could not get past are waited out like any other poll.
-    """
-    sleep = sleep or time.sleep
-    clock = clock or time.monotonic
-    deadline = clock() + timeout
-    delay = POLL_FIRST
-    while job.get("status") not in batch.FINAL_STATUSES:
-        remaining = deadline - clock()
-        if remaining <= 0:
-            break
-        sleep(min(delay, remaining))
-        delay = min(delay * POLL_FACTOR, POLL_MAX)
-        try:
-            job = get_job(client, job["jobArn"])
-        except ClientError as e:
-            if not is_busy(e):
-                raise
-    return job
+def wait_for_job(client: Any, job: Dict[str, Any], timeout: int) -> Dict[str, Any]:
+    """Poll the job until its status is final; raises WaitTimeout (with the job as last seen) after timeout seconds."""
+    return wait_for(
+        lambda: get_job(client, job["jobArn"]),
+        lambda seen: seen.get("status") in batch.FINAL_STATUSES,
+        job,
+        timeout,
+        lambda seen: f"Batch inference job {seen.get('jobName')!r} is still {seen.get('status')}",
+    )
 
 
 def upload(s3: Any, uri: str, staged: Any, size: int) -> None:
     """Put the staged JSONL at uri, retried from its first byte when S3 is busy."""
-    bucket, key = batch.split_s3_uri(uri)
+    bucket, key = split_s3_uri(uri)
 
     @retry_decorator()
     def attempt() -> None:
@@ -187,7 +161,7 @@ def read_lines(s3: Any, bucket: str, key: str) -> Iterator[str]:
 
 def input_keys(s3: Any, uri: str) -> List[Tuple[str, str]]:
     """(bucket, key) of every JSONL object a job reads at uri (one object, or every .jsonl under a folder)."""
-    bucket, key = batch.split_s3_uri(uri)
+    bucket, key = split_s3_uri(uri)
     if key.endswith(".jsonl"):
         return [(bucket, key)]
     prefix = key if not key or key.endswith("/") else key + "/"
@@ -213,7 +187,7 @@ def collect(
     s3: Any, job: Mapping, order: Optional[records.RecordOrder], as_text: bool
 ) -> Tuple[records.Collection, int, Optional[Dict[str, Any]]]:
     """Read the job's output files into input order; (collection, records not processed, manifest)."""
-    bucket, prefix = batch.split_s3_uri(batch.output_location(job))
+    bucket, prefix = split_s3_uri(batch.output_location(job))
     collection = records.Collection(order, job["modelId"], as_text)
     manifest = None
     for key in list_keys(s3, bucket, prefix):
@@ -244,10 +218,8 @@ def collection_warnings(collection: records.Collection) -> List[str]:
 def stop_job(client: Any, job: Mapping) -> None:
     try:
         client.stop_model_invocation_job(aws_retry=True, jobIdentifier=job["jobArn"])
-    except ClientError as e:
-        # The job reached a final status since it was read: there is nothing left to stop.
-        if (e.response.get("Error") or {}).get("Code") != "ConflictException":
-            raise
+    except is_boto3_error_code("ConflictException"):
+        pass  # The job reached a final status since it was read: there is nothing left to stop.
 
 
 def absent(module: Any, client: Any, job: Optional[Dict[str, Any]], progress: Progress) -> Dict[str, Any]:
@@ -256,15 +228,18 @@ def absent(module: Any, client: Any, job: Optional[Dict[str, Any]], progress: Pr
         return {"changed": False, "job": {}}
     running = job.get("status") not in batch.FINAL_STATUSES + ("Stopping",)
     if running and module.check_mode:
-        return {"changed": True, "job": batch.describe_job(job), "msg": f"Would stop job {job['jobName']!r}"}
+        return {"changed": True, "job": describe_job(job), "msg": f"Would stop job {job['jobName']!r}"}
     if running:
-        progress.step = "stop the job"
+        doing(progress, "stop the job", params["name"])
         stop_job(client, job)
         job = get_job(client, job["jobArn"])
     if params["wait"] and not module.check_mode:
-        progress.step = "wait for the job to stop"
-        job = wait_for_job(client, job, params["wait_timeout"])
-    return {"changed": running, "job": batch.describe_job(job)}
+        doing(progress, "wait for the job to stop", params["name"])
+        try:
+            job = wait_for_job(client, job, params["wait_timeout"])
+        except WaitTimeout as e:
+            job = e.last  # Stopping takes its time; the task has asked for the stop.
+    return {"changed": running, "job": describe_job(job)}
 
 
 class Staged:
@@ -296,16 +271,16 @@ class Staged:
 
 
 def manage_job(module: Any, progress: Progress) -> Dict[str, Any]:
-    """Make the job named in the task exist (or not), wait for it if asked, and collect its answers.
+    """bedrock_model_invocation_job's work: make the job named in the task exist (or not), wait for it if asked, and
+    collect its answers.
 
-    Returns the task result; warnings are left in progress.warnings. Raises BatchParameterError (nothing sent),
-    ResponsesDestError, BatchJobError (the job or its records failed), OSError (responses_dest could not be
-    written) and botocore's errors.
+    Raises BedrockParameterError (nothing sent), TaskFailure (the job or its records failed), OSError
+    (responses_dest could not be written) and botocore's errors.
     """
     params = module.params
+    progress.subject = batch.task_subject(params)
+    doing(progress, "check the task", params["name"])
     batch.check_job_params(params)
-    if params["wait_timeout"] < 0:
-        raise batch.BatchParameterError(f"wait_timeout must be a number of seconds, not {params['wait_timeout']}")
     dest = params.get("responses_dest")
     if dest:
         check_responses_dest(dest)
@@ -319,10 +294,11 @@ def manage_job(module: Any, progress: Progress) -> Dict[str, Any]:
 def present_or_absent(
     module: Any, params: Mapping, staged: Staged, dest: Optional[str], progress: Progress
 ) -> Dict[str, Any]:
-    require_boto3(module, params)
+    name = params["name"]
+    require_boto3_for(module, params, gates=batch.OPTION_GATES, needs=[batch.MANAGE_API])
     bedrock, s3 = clients(module)
-    progress.step = "look the job up"
-    job = find_job(bedrock, params["name"])
+    doing(progress, "look the job up", name)
+    job = find_job(bedrock, name)
     if params["state"] == "absent":
         return absent(module, bedrock, job, progress)
 
@@ -332,53 +308,55 @@ def present_or_absent(
         differences = batch.option_differences(params, job)
         if differences:
             warnings.append(
-                f"job {params['name']!r} exists and was left as it is, though the task's options differ: "
+                f"job {name!r} exists and was left as it is, though the task's options differ: "
                 f"{', '.join(differences)}; give the job a new name to create another"
             )
     else:
         missing = batch.missing_create_options(params)
         if missing:
-            raise batch.BatchParameterError(
-                f"job {params['name']!r} does not exist, and creating it needs {', '.join(missing)}"
-            )
+            raise BedrockParameterError(f"job {name!r} does not exist, and creating it needs {', '.join(missing)}")
         if staged.source is not None and staged.count < batch.MIN_RECORDS:
             warnings.append(
-                f"{staged.source} has {staged.count} records; Bedrock usually refuses jobs of fewer than {batch.MIN_RECORDS} "
-                "(a per-model quota that can be raised): for a few prompts bedrock_invoke_models is the better fit"
+                f"{staged.source} has {staged.count} records; Bedrock usually refuses jobs of fewer than "
+                f"{batch.MIN_RECORDS} (a per-model quota that can be raised): for a few prompts "
+                "bedrock_invoke_models is the better fit"
             )
-        request = batch.build_create_request(params, batch.client_request_token(params))
+        request = batch.build_job_request(params, batch.job_token(params))
         if module.check_mode:
             staging = ""
             if staged.source is not None:
                 staging = f"upload {staged.count} records ({staged.size} bytes) to {params['input_s3_uri']} and "
             return {
                 "changed": True,
-                "job": batch.describe_job(request),
-                "msg": f"Would {staging}create batch inference job {params['name']!r}",
+                "job": describe_job(request),
+                "msg": f"Would {staging}create batch inference job {name!r}",
             }
         if staged.source is not None:
-            progress.step = f"upload the records to {params['input_s3_uri']}"
+            doing(progress, f"upload the records to {params['input_s3_uri']}", name)
             upload(s3, params["input_s3_uri"], staged.file, staged.size)
-        progress.step = "create the job"
+        doing(progress, "create the job", name)
         created = create_job(bedrock, request)
         job = get_job(bedrock, created["jobArn"])
         changed = True
 
+    timed_out = None
     if params["wait"] and not module.check_mode:
-        progress.step = "wait for the job"
-        job = wait_for_job(bedrock, job, params["wait_timeout"])
+        doing(progress, "wait for the job", name)
+        try:
+            job = wait_for_job(bedrock, job, params["wait_timeout"])
+        except WaitTimeout as e:
+            job, timed_out = e.last, e.msg
     result: Dict[str, Any] = {
         "changed": changed,
-        "job": batch.describe_job(job),
+        "job": describe_job(job),
         "output_location": batch.output_location(job),
     }
     failure = batch.failure_of(job)
     if failure:
-        raise BatchJobError(failure, result)
-    if params["wait"] and job.get("status") not in batch.FINAL_STATUSES and not module.check_mode:
-        raise BatchJobError(
-            f"Batch inference job {params['name']!r} is still {job.get('status')} after {params['wait_timeout']} "
-            "seconds (wait_timeout); it goes on running: run the task again later to collect its answers",
+        raise TaskFailure(failure, result)
+    if timed_out:
+        raise TaskFailure(
+            f"{timed_out}; it goes on running: run the task again later to collect its answers",
             result,
         )
     if not params["fetch_responses"] or job.get("status") not in batch.OUTPUT_STATUSES:
@@ -386,43 +364,47 @@ def present_or_absent(
     if dest and module.check_mode:
         result["msg"] = f"Would write the job's answers to {dest}"
         return result
+    return collect_answers(s3, params, job, staged, result, progress)
 
-    progress.step = "collect the job's output"
+
+def collect_answers(
+    s3: Any, params: Mapping, job: Mapping, staged: Staged, result: Dict[str, Any], progress: Progress
+) -> Dict[str, Any]:
+    """Read the job's answers into result (or responses_dest), in input order; TaskFailure when records failed."""
+    dest = params.get("responses_dest")
+    doing(progress, "collect the job's output", params["name"])
     order = staged.order
     if staged.source is None:
         order, notes = staged_order(s3, job)
-        warnings.extend(notes)
+        progress.warnings.extend(notes)
     collection, not_processed, manifest = collect(s3, job, order, as_text=bool(dest))
-    warnings.extend(collection_warnings(collection))
-    result["summary"] = records.summarize(collection, not_processed, manifest)
+    progress.warnings.extend(collection_warnings(collection))
+    result["summary"] = records.build_summary(collection, not_processed, manifest)
     if dest:
-        progress.step = f"write the answers to {dest}"
-        write_responses(dest, collection.slots)
-        result["responses_dest"] = dest
+        write_responses_dest(dest, collection.slots, result, progress)
     else:
         result["responses"] = collection.slots
-    problem = records.failure_message(params["name"], job["status"], collection, not_processed)
+    problem = records.failure_summary(params["name"], job["status"], collection, not_processed)
     if problem:
-        raise BatchJobError(problem, result)
+        raise TaskFailure(problem, result)
     return result
 
 
-def job_info(module: Any) -> Dict[str, Any]:
-    """The jobs the info module's task asks for: one by name or ARN, or every job the filters match."""
+def job_info(module: Any, progress: Progress) -> Dict[str, Any]:
+    """bedrock_model_invocation_job_info's work: one job by name or ARN, or every job the filters match."""
     params = module.params
+    progress.action = "read Bedrock batch inference jobs"
     if params.get("job_arn"):
         batch.check_job_arn(params["job_arn"])
     if params.get("name"):
         batch.check_job_name(params["name"])
     filters = batch.check_listing_filters(params)
-    module.require_boto3_at_least(batch.BATCH_API_BOTO3, reason="to read Bedrock batch inference jobs")
+    require_boto3_for(module, gates=[], needs=[batch.READ_API])
     client = retrying_client(module, "bedrock")
     if params.get("job_arn"):
         try:
             jobs = [get_job(client, params["job_arn"])]
-        except ClientError as e:
-            if (e.response.get("Error") or {}).get("Code") != "ResourceNotFoundException":
-                raise
+        except is_boto3_error_code("ResourceNotFoundException"):
             jobs = []
     else:
         if params.get("name"):
@@ -430,4 +412,4 @@ def job_info(module: Any) -> Dict[str, Any]:
         jobs = list_jobs(client, sortBy="CreationTime", sortOrder=params["sort_order"], **filters)
         if params.get("name"):
             jobs = [job for job in jobs if job.get("jobName") == params["name"]]
-    return {"changed": False, "jobs": [batch.describe_job(job) for job in jobs]}
+    return {"changed": False, "jobs": [describe_job(job) for job in jobs]}

@@ -6,33 +6,22 @@
 from __future__ import annotations
 
 import datetime
-import gzip
-import json
-import os
 import re
 import time
 
-import botocore
 import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from ansible_collections.amazon.ai.plugins.module_utils import batch
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job_options as batch
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.versions import highest_first
+from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
 ROLE = "arn:aws:iam::123456789012:role/bedrock-batch"
 JOB_ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefgh1234"
-
-
-def service_shapes():
-    path = os.path.join(os.path.dirname(botocore.__file__), "data", "bedrock", "2023-04-20", "service-2.json.gz")
-    with gzip.open(path) as stream:
-        return json.load(stream)["shapes"]
-
-
-SHAPES = service_shapes()
 
 
 def task(**overrides):
@@ -54,66 +43,23 @@ def task(**overrides):
     return params
 
 
-def test_the_patterns_here_are_the_service_models():
+def test_argument_specs_and_the_task_subject():
+    spec = batch.argument_spec()
+    assert spec["wait_timeout"] == {"type": "int", "default": 3600} and spec["timeout_hours"] == {"type": "int"}
+    assert set(batch.RECORD_LISTS) <= set(spec)
+    assert batch.info_argument_spec()["status"]["choices"] == list(batch.STATUSES)
+    assert batch.task_subject({"name": "tickets-1"}) == "batch inference job 'tickets-1'"
+
+
+def test_the_patterns_here_are_the_service_models(bedrock_shapes):
     # The checks must refuse exactly what the service refuses: a new botocore that changes a pattern shows here.
-    assert SHAPES["S3Uri"]["pattern"] == batch.S3_URI_PATTERN.pattern
-    assert SHAPES["RoleArn"]["pattern"] == batch.ROLE_ARN_PATTERN.pattern
-    assert SHAPES["ModelId"]["pattern"] == batch.MODEL_ID_PATTERN.pattern
-    assert SHAPES["ModelInvocationJobName"]["pattern"] == r"[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\+\-\.]){0,63}"
-    assert SHAPES["ModelInvocationJobName"]["max"] == batch.MAX_NAME_LENGTH
-    timeout = SHAPES["ModelInvocationJobTimeoutDurationInHours"]
+    assert bedrock_shapes["ModelId"]["pattern"] == batch.MODEL_ID_PATTERN.pattern
+    assert bedrock_shapes["ModelInvocationJobName"]["pattern"] == r"[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\+\-\.]){0,63}"
+    assert bedrock_shapes["ModelInvocationJobName"]["max"] == batch.MAX_NAME_LENGTH
+    timeout = bedrock_shapes["ModelInvocationJobTimeoutDurationInHours"]
     assert (timeout["min"], timeout["max"]) == (batch.MIN_TIMEOUT_HOURS, batch.MAX_TIMEOUT_HOURS)
-    assert SHAPES["ModelInvocationType"]["enum"] == ["InvokeModel", "Converse"]
-    assert set(SHAPES["ModelInvocationJobStatus"]["enum"]) == set(batch.STATUSES)
-
-
-@pytest.mark.parametrize(
-    "uri, expected",
-    [
-        ("s3://my-bucket", ("my-bucket", "")),
-        ("s3://my-bucket/", ("my-bucket", "")),
-        ("s3://my-bucket/in/data.jsonl", ("my-bucket", "in/data.jsonl")),
-        ("s3://my.bucket-1/a/b(c)!*'_x/", ("my.bucket-1", "a/b(c)!*'_x/")),
-    ],
-)
-def test_check_s3_uri_accepts_what_bedrock_accepts(uri, expected):
-    assert batch.check_s3_uri("input_s3_uri", uri) == expected
-
-
-@pytest.mark.parametrize(
-    "uri, reason",
-    [
-        ("my-bucket/x", "must be an S3 URI"),
-        ("https://my-bucket/x", "must be an S3 URI"),
-        (None, "must be an S3 URI"),
-        ("s3://", "names no bucket"),
-        ("s3:///key", "names no bucket"),
-        ("s3://My-Bucket/x", "upper-case"),
-        ("s3://my_bucket/x", "underscore"),
-        ("s3://b/in/", "is not a bucket name"),
-        ("s3://-bucket/x", "is not a bucket name"),
-        ("s3://bucket/dt=2026-01-01/", "'='"),
-        ("s3://bucket/my file.jsonl", "white space"),
-        ("s3://bucket/a//b", "empty folder name"),
-        ("s3://bucket/a+b", "'+'"),
-        ("s3://bucket/" + "k" * 1100, "at most 1024"),
-    ],
-)
-def test_check_s3_uri_names_the_option_and_reason(uri, reason):
-    with pytest.raises(batch.BatchParameterError, match=re.escape(reason)) as excinfo:
-        batch.check_s3_uri("output_s3_uri", uri)
-    assert "output_s3_uri" in str(excinfo.value)
-
-
-@PROPERTY_SETTINGS
-@given(uri=st.one_of(st.text(max_size=40), st.text(alphabet="s3:/abcAB_-.= !*'()+", max_size=40).map("s3://".__add__)))
-def test_check_s3_uri_refuses_only_with_its_own_error_and_accepts_only_the_service_pattern(uri):
-    try:
-        batch.check_s3_uri("input_s3_uri", uri)
-    except batch.BatchParameterError as e:
-        assert "input_s3_uri" in str(e)
-    else:
-        assert batch.S3_URI_PATTERN.fullmatch(uri)
+    assert bedrock_shapes["ModelInvocationType"]["enum"] == ["InvokeModel", "Converse"]
+    assert set(bedrock_shapes["ModelInvocationJobStatus"]["enum"]) == set(batch.STATUSES)
 
 
 @pytest.mark.parametrize("name", ["a", "tickets-2026.01", "A+b-c.d", "x" * 63, "9--.-"])
@@ -123,14 +69,14 @@ def test_check_job_name_accepts(name):
 
 @pytest.mark.parametrize("name", ["", "-a", ".a", "a b", "a_b", "x" * 64, "héllo", None, "a\n"])
 def test_check_job_name_refuses_naming_the_option(name):
-    with pytest.raises(batch.BatchParameterError, match="^name"):
+    with pytest.raises(BedrockParameterError, match="^name"):
         batch.check_job_name(name)
 
 
 @PROPERTY_SETTINGS
 @given(name=st.text(alphabet="aZ9+-._ !", max_size=12))
-def test_job_name_pattern_is_the_service_pattern_within_its_length(name):
-    service = re.compile(SHAPES["ModelInvocationJobName"]["pattern"])
+def test_job_name_pattern_is_the_service_pattern_within_its_length(name, bedrock_shapes):
+    service = re.compile(bedrock_shapes["ModelInvocationJobName"]["pattern"])
     assert bool(batch.JOB_NAME_PATTERN.fullmatch(name)) == bool(service.fullmatch(name))
 
 
@@ -140,11 +86,11 @@ def test_check_job_name_is_quick_and_raises_only_its_own_error(name):
     started = time.monotonic()
     try:
         batch.check_job_name(name)
-    except batch.BatchParameterError:
+    except BedrockParameterError:
         pass
     assert time.monotonic() - started < 0.5
     # The catastrophic case of the service's own pattern: many dashes, then a character it refuses.
-    with pytest.raises(batch.BatchParameterError):
+    with pytest.raises(BedrockParameterError):
         batch.check_job_name("a" + "-" * 60 + "!")
 
 
@@ -157,9 +103,9 @@ def test_check_job_name_is_quick_and_raises_only_its_own_error(name):
         ("a" * 2049, "not a model id"),
     ],
 )
-def test_check_model_id_refuses(model_id, message):
-    with pytest.raises(batch.BatchParameterError, match=message):
-        batch.check_model_id(model_id)
+def test_check_job_model_id_refuses(model_id, message):
+    with pytest.raises(BedrockParameterError, match=message):
+        batch.check_job_model_id(model_id)
 
 
 @pytest.mark.parametrize(
@@ -172,8 +118,8 @@ def test_check_model_id_refuses(model_id, message):
         "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0",
     ],
 )
-def test_check_model_id_accepts(model_id):
-    batch.check_model_id(model_id)
+def test_check_job_model_id_accepts(model_id):
+    batch.check_job_model_id(model_id)
 
 
 @pytest.mark.parametrize(
@@ -193,14 +139,16 @@ def test_check_model_id_accepts(model_id):
         ({"output_kms_key_id": "my key"}, "output_kms_key_id"),
         ({"name": "bad name"}, "^name"),
         ({"output_s3_uri": "s3://Out/"}, "output_s3_uri"),
+        ({"input_s3_uri": "s3://in/a b.jsonl"}, "^input_s3_uri"),
+        ({"wait_timeout": -1}, "^wait_timeout must be a number of seconds, not -1"),
     ],
 )
 def test_check_job_params_names_the_option(overrides, message):
-    with pytest.raises(batch.BatchParameterError, match=message):
+    with pytest.raises(BedrockParameterError, match=message):
         batch.check_job_params(task(**overrides))
 
 
-def test_check_job_params_accepts_a_full_task_and_is_a_bedrock_parameter_error():
+def test_check_job_params_accepts_a_full_task():
     batch.check_job_params(
         task(
             timeout_hours=24,
@@ -210,7 +158,6 @@ def test_check_job_params_accepts_a_full_task_and_is_a_bedrock_parameter_error()
             bodies=[{}],
         )
     )
-    assert issubclass(batch.BatchParameterError, BedrockParameterError)
 
 
 def test_missing_create_options():
@@ -232,23 +179,24 @@ def test_missing_create_options():
     ],
 )
 def test_required_boto3_versions(overrides, expected):
-    assert batch.required_boto3_versions(task(**overrides)) == expected
+    needed = [batch.MANAGE_API, *required_boto3_versions(task(**overrides), batch.OPTION_GATES)]
+    assert highest_first(needed) == expected
 
 
-def test_client_request_token_is_derived_from_the_task_and_valid():
-    token = batch.client_request_token(task())
-    assert token == batch.client_request_token(task())
-    assert token != batch.client_request_token(task(name="tickets-2"))
-    assert token != batch.client_request_token(task(timeout_hours=48))
+def test_job_token_is_derived_from_the_task_and_valid(bedrock_shapes):
+    token = batch.job_token(task())
+    assert token == batch.job_token(task())
+    assert token != batch.job_token(task(name="tickets-2"))
+    assert token != batch.job_token(task(timeout_hours=48))
     # The bodies do not change it: the same job, whatever the records staged.
-    assert token == batch.client_request_token(task(bodies=[{"a": 1}]))
-    shape = SHAPES["ModelInvocationIdempotencyToken"]
+    assert token == batch.job_token(task(bodies=[{"a": 1}]))
+    shape = bedrock_shapes["ModelInvocationIdempotencyToken"]
     assert shape["min"] <= len(token) <= shape["max"]
     assert re.fullmatch(r"[a-zA-Z0-9]+(-*[a-zA-Z0-9])*", token)
 
 
-def test_build_create_request_sends_only_what_is_set():
-    assert batch.build_create_request(task(), "tok") == {
+def test_build_job_request_sends_only_what_is_set():
+    assert batch.build_job_request(task(), "tok") == {
         "jobName": "tickets-1",
         "roleArn": ROLE,
         "clientRequestToken": "tok",
@@ -260,8 +208,8 @@ def test_build_create_request_sends_only_what_is_set():
     }
 
 
-def test_build_create_request_with_every_option():
-    request = batch.build_create_request(
+def test_build_job_request_with_every_option():
+    request = batch.build_job_request(
         task(
             invocation_type="Converse",
             timeout_hours=72,
@@ -295,15 +243,6 @@ def job(**overrides):
     }
     value.update(overrides)
     return value
-
-
-def test_describe_job_is_snake_case_with_text_times():
-    described = batch.describe_job(job())
-    assert described["job_arn"] == JOB_ARN
-    assert described["submit_time"] == "2026-01-31T09:00:00+00:00"
-    assert described["input_data_config"]["s3_input_data_config"]["s3_uri"] == "s3://in-bucket/batch/records.jsonl"
-    assert described["total_record_count"] == 3
-    assert "response_metadata" not in described
 
 
 @pytest.mark.parametrize(
@@ -357,9 +296,9 @@ def test_check_listing_filters():
         "nameContains": "tick",
         "submitTimeAfter": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
     }
-    with pytest.raises(batch.BatchParameterError, match="submitted_before must be an ISO 8601"):
+    with pytest.raises(BedrockParameterError, match="submitted_before must be an ISO 8601"):
         batch.check_listing_filters({"submitted_before": "yesterday"})
-    with pytest.raises(batch.BatchParameterError, match="^name_contains"):
+    with pytest.raises(BedrockParameterError, match="^name_contains"):
         batch.check_listing_filters({"name_contains": "a b"})
 
 
@@ -372,7 +311,7 @@ def test_check_job_arn_accepts(value):
     "value", ["abc", "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abcdefgh1234"]
 )
 def test_check_job_arn_refuses(value):
-    with pytest.raises(batch.BatchParameterError, match="job_arn"):
+    with pytest.raises(BedrockParameterError, match="job_arn"):
         batch.check_job_arn(value)
 
 

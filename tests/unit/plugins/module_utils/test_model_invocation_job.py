@@ -3,7 +3,8 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The AWS side of batch jobs, against botocore's Stubber (which checks every call against the service model)."""
+"""The batch inference family's AWS side, against botocore's Stubber (which checks every call against the service
+model)."""
 
 from __future__ import annotations
 
@@ -19,16 +20,12 @@ from botocore.exceptions import ConnectionClosedError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from ansible_collections.amazon.ai.plugins.module_utils import batch_job
-from ansible_collections.amazon.ai.plugins.module_utils import batch_records
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job as batch_job
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job_records as batch_records
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.waiting import WaitTimeout
 
 JOB_ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefgh1234"
-
-
-@pytest.fixture(name="no_sleep")
-def fixture_no_sleep(monkeypatch):
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
 
 
 def stubbed(service):
@@ -69,48 +66,18 @@ def test_find_job_reads_every_page_and_keeps_the_exact_name(no_sleep):
     assert found["jobArn"] == other  # the newest of the two named job-1
 
 
-def test_wait_for_job_backs_off_and_waits_out_throttling():
+def test_wait_for_job_returns_a_job_already_final_at_once():
     client, stub = stubbed("bedrock")
-    for status in ("Scheduled", None, "InProgress", "Completed"):
-        if status is None:
-            stub.add_client_error("get_model_invocation_job", "ThrottlingException", http_status_code=429)
-        else:
-            stub.add_response("get_model_invocation_job", summary("j", status), {"jobIdentifier": JOB_ARN})
-    sleeps = []
-    now = [0.0]
-
-    def sleep(seconds):
-        sleeps.append(seconds)
-        now[0] += seconds
-
-    # The throttled poll is not retried at once by the backoff here (its sleeps go through cloud.time.sleep):
-    # give the retries none, so that the wait loop itself has to survive it.
-    client = RetryingBotoClientWrapper(client.client, lambda f: f)
     with stub:
-        job = batch_job.wait_for_job(client, summary("j", "Submitted"), 3600, sleep=sleep, clock=lambda: now[0])
-    assert job["status"] == "Completed"
-    assert sleeps == [2.0, 3.0, 4.5, 6.75]
+        assert batch_job.wait_for_job(client, summary("j", "Completed"), 60)["status"] == "Completed"
 
 
-def test_wait_for_job_gives_up_at_the_timeout():
+def test_wait_for_job_says_which_job_is_still_in_which_status():
     client, stub = stubbed("bedrock")
-    now = [0.0]
-
-    def sleep(seconds):
-        now[0] += seconds
-
-    stub.add_response("get_model_invocation_job", summary("j", "InProgress"), {"jobIdentifier": JOB_ARN})
-    stub.add_response("get_model_invocation_job", summary("j", "InProgress"), {"jobIdentifier": JOB_ARN})
-    with stub:
-        job = batch_job.wait_for_job(client, summary("j", "Submitted"), 4, sleep=sleep, clock=lambda: now[0])
-    assert job["status"] == "InProgress" and now[0] == 4
-
-
-def test_wait_for_job_raises_other_errors():
-    client, stub = stubbed("bedrock")
-    stub.add_client_error("get_model_invocation_job", "AccessDeniedException", http_status_code=403)
-    with stub, pytest.raises(ClientError):
-        batch_job.wait_for_job(client, summary("j", "Submitted"), 60, sleep=lambda s: None)
+    with stub, pytest.raises(WaitTimeout) as excinfo:
+        batch_job.wait_for_job(client, summary("j", "InProgress"), 0)
+    assert excinfo.value.msg == "Batch inference job 'j' is still InProgress after 0 seconds (wait_timeout)"
+    assert excinfo.value.last["status"] == "InProgress"
 
 
 def test_upload_starts_again_from_the_first_byte(no_sleep):
@@ -230,3 +197,14 @@ def test_a_create_lost_every_time_fails():
     with pytest.raises(ConnectionClosedError):
         batch_job.create_job(client, {"jobName": "j"})
     assert len(client.sent) == batch_job.CREATE_SENDS
+
+
+def test_describe_job_is_snake_case_with_text_times():
+    described = batch_job.describe_job(
+        dict(summary("tickets-1", "Completed"), totalRecordCount=3, ResponseMetadata={"RequestId": "x"})
+    )
+    assert described["job_arn"] == JOB_ARN
+    assert described["submit_time"] == "2026-01-01T00:00:00"
+    assert described["input_data_config"]["s3_input_data_config"]["s3_uri"] == "s3://in-bucket/records.jsonl"
+    assert described["total_record_count"] == 3
+    assert "response_metadata" not in described

@@ -3,29 +3,29 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""The family of bedrock_invoke_models: merging options into requests, checking them all, sending each, the summary."""
+
 from __future__ import annotations
 
 import io
-import threading
-import time
 
 import boto3
 import botocore.exceptions
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 
-from ansible_collections.amazon.ai.plugins.module_utils import bedrock
-from ansible_collections.amazon.ai.plugins.module_utils import bedrock_many
 from ansible_collections.amazon.ai.plugins.module_utils import clients
+from ansible_collections.amazon.ai.plugins.module_utils import invoke_models
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import INVOKE_OPTIONS
+from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import build_invoke_request
+from ansible_collections.amazon.ai.plugins.module_utils.sending import AdaptiveLimiter
 
 # The task's options as Ansible hands them to the module when only model_id is set.
 TASK = dict(
     model_id="amazon.titan-text-express-v1",
-    **{name: spec.get("default") for name, spec in bedrock.INVOKE_OPTIONS.items()},
+    **{name: spec.get("default") for name, spec in INVOKE_OPTIONS.items()},
 )
 
 
@@ -35,7 +35,7 @@ def task(**overrides):
 
 def unset(**options):
     """An entry of requests as Ansible hands it over: every suboption present, None where not set."""
-    entry = dict.fromkeys(("body",) + bedrock_many.REQUEST_OPTIONS)
+    entry = dict.fromkeys(("body",) + invoke_models.REQUEST_OPTIONS)
     entry.update(options)
     return entry
 
@@ -59,14 +59,14 @@ def unset(**options):
 )
 def test_request_params(entry, expected):
     base = dict(TASK, trace="ENABLED", request_metadata={"team": "web"})
-    params = bedrock_many.request_params(base, entry, {"inputText": "hi"})
+    params = invoke_models.request_params(base, entry, {"inputText": "hi"})
     assert params == dict(base, body={"inputText": "hi"}, **expected)
 
 
 @pytest.mark.parametrize("overrides", [dict(), dict(bodies=None), dict(requests=None)])
 def test_expand_requests_refuses_null(overrides):
-    with pytest.raises(bedrock.BedrockParameterError, match="must be a list of requests .*, not null"):
-        bedrock_many.expand_requests(task(**overrides))
+    with pytest.raises(BedrockParameterError, match="must be a list of requests .*, not null"):
+        invoke_models.expand_requests(task(**overrides))
 
 
 @pytest.mark.parametrize(
@@ -79,9 +79,9 @@ def test_expand_requests_refuses_null(overrides):
     ],
 )
 def test_expand_requests_keeps_the_order(overrides, bodies):
-    requests = bedrock_many.expand_requests(task(**overrides))
+    requests = invoke_models.expand_requests(task(**overrides))
     assert [params["body"] for params in requests] == bodies
-    assert all(set(params) == {"body", *bedrock_many.REQUEST_OPTIONS} for params in requests)
+    assert all(set(params) == {"body", *invoke_models.REQUEST_OPTIONS} for params in requests)
 
 
 @pytest.mark.parametrize(
@@ -102,9 +102,9 @@ def test_expand_requests_keeps_the_order(overrides, bodies):
         ),
     ],
 )
-def test_prepare_requests_names_the_request_that_cannot_be_sent(requests, source, message):
-    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
-        bedrock_many.prepare_requests(requests, source)
+def test_build_invoke_requests_names_the_request_that_cannot_be_sent(requests, source, message):
+    with pytest.raises(BedrockParameterError) as excinfo:
+        invoke_models.build_invoke_requests(requests, source)
     assert message in str(excinfo.value)
     assert str(excinfo.value).startswith(f"{source}[")
 
@@ -121,11 +121,11 @@ def test_prepare_requests_names_the_request_that_cannot_be_sent(requests, source
         (dict(request_metadata={"n": 1}), [unset(body={}, model_id="other")], "request_metadata must map strings"),
     ],
 )
-def test_prepare_requests_names_the_task_option_for_a_problem_of_the_task(task_options, entries, message):
+def test_build_invoke_requests_names_the_task_option_for_a_problem_of_the_task(task_options, entries, message):
     the_task = task(**task_options, **({"requests": entries} if entries is not None else {"bodies": [{}, {}]}))
-    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
-        bedrock_many.prepare_requests(
-            bedrock_many.expand_requests(the_task), bedrock_many.request_source(the_task), the_task
+    with pytest.raises(BedrockParameterError) as excinfo:
+        invoke_models.build_invoke_requests(
+            invoke_models.expand_requests(the_task), invoke_models.request_source(the_task), the_task
         )
     assert message in str(excinfo.value)
     assert not str(excinfo.value).startswith(("bodies[", "requests["))
@@ -140,143 +140,47 @@ def test_prepare_requests_names_the_task_option_for_a_problem_of_the_task(task_o
         (dict(), [unset(body={}, model_id=" m")], "requests[0] (model ' m'): model_id ' m' starts"),
     ],
 )
-def test_prepare_requests_names_the_entry_for_a_problem_of_the_entry(task_options, entries, message):
+def test_build_invoke_requests_names_the_entry_for_a_problem_of_the_entry(task_options, entries, message):
     the_task = task(requests=entries, **task_options)
-    with pytest.raises(bedrock.BedrockParameterError) as excinfo:
-        bedrock_many.prepare_requests(bedrock_many.expand_requests(the_task), "requests", the_task)
+    with pytest.raises(BedrockParameterError) as excinfo:
+        invoke_models.build_invoke_requests(invoke_models.expand_requests(the_task), "requests", the_task)
     assert str(excinfo.value).startswith(message)
 
 
 def test_a_request_may_complete_the_guardrail_the_task_names():
     the_task = task(guardrail_identifier="gr1", requests=[unset(body={}, guardrail_version="2")])
-    prepared = bedrock_many.prepare_requests(bedrock_many.expand_requests(the_task), "requests", the_task)
-    assert prepared[0]["guardrailIdentifier"] == "gr1" and prepared[0]["guardrailVersion"] == "2"
+    built = invoke_models.build_invoke_requests(invoke_models.expand_requests(the_task), "requests", the_task)
+    assert built[0]["guardrailIdentifier"] == "gr1" and built[0]["guardrailVersion"] == "2"
 
 
-def test_prepare_requests_encodes_every_body():
-    prepared = bedrock_many.prepare_requests([dict(TASK, body={"a": 1}), dict(TASK, body="[2]")], "bodies")
-    assert [request["body"] for request in prepared] == [b'{"a":1}', b"[2]"]
+def test_build_invoke_requests_encodes_every_body():
+    built = invoke_models.build_invoke_requests([dict(TASK, body={"a": 1}), dict(TASK, body="[2]")], "bodies")
+    assert [request["body"] for request in built] == [b'{"a":1}', b"[2]"]
+
+
+def test_argument_spec_takes_the_invoke_options_for_the_task_and_each_request():
+    spec = invoke_models.argument_spec()
+    assert set(INVOKE_OPTIONS) <= set(spec)
+    assert spec["max_concurrency"] == {"type": "int", "default": invoke_models.DEFAULT_CONCURRENCY}
+    entry = spec["requests"]["options"]
+    assert set(entry) == {"body", *invoke_models.REQUEST_OPTIONS}
+    # An entry's option left unset takes the task's: no defaults of its own.
+    assert all("default" not in option for option in entry.values())
 
 
 @pytest.mark.parametrize("value, ok", [(0, False), (1, True), (8, True), (64, True), (65, False), (-3, False)])
 def test_check_max_concurrency(value, ok):
     if ok:
-        bedrock_many.check_max_concurrency(value)
+        invoke_models.check_max_concurrency(value)
     else:
-        with pytest.raises(bedrock.BedrockParameterError, match="max_concurrency must be between 1 and 64"):
-            bedrock_many.check_max_concurrency(value)
+        with pytest.raises(BedrockParameterError, match="max_concurrency must be between 1 and 64"):
+            invoke_models.check_max_concurrency(value)
 
 
 @pytest.mark.parametrize("value", [True, False, 4.0, "4"])
 def test_check_max_concurrency_refuses_what_is_not_an_integer(value):
-    with pytest.raises(bedrock.BedrockParameterError, match="max_concurrency must be a whole number of requests"):
-        bedrock_many.check_max_concurrency(value)
-
-
-# The concurrency limit.
-
-
-def test_limiter_halves_on_a_busy_answer_and_grows_back_after_successes():
-    limiter = bedrock_many.AdaptiveLimiter(8)
-    tickets = [limiter.acquire() for dummy in range(8)]
-    assert limiter.in_flight == 8
-    limiter.release(tickets[0], busy=True, succeeded=False)
-    assert limiter.limit == 4
-    # Busy answers to requests sent before the cut report the same crowd: no further cut.
-    for ticket in tickets[1:5]:
-        limiter.release(ticket, busy=True, succeeded=False)
-    assert limiter.limit == 4
-    # A busy answer to a request sent after the cut cuts again.
-    limiter.release(limiter.acquire(), busy=True, succeeded=False)
-    assert (limiter.limit, limiter.lowest) == (2, 2)
-    # One more after as many successes in a row as the limit: two at a limit of 2, then three at 3, ...
-    limiter.release(tickets[5], busy=False, succeeded=True)
-    assert limiter.limit == 2
-    limiter.release(tickets[6], busy=False, succeeded=True)
-    assert limiter.limit == 3
-    limiter.release(tickets[7], busy=False, succeeded=True)
-    assert limiter.in_flight == 0
-    limits = []
-    for dummy in range(60):
-        limiter.release(limiter.acquire(), busy=False, succeeded=True)
-        limits.append(limiter.limit)
-    # Up to the maximum and no further, never down without a busy answer.
-    assert limits == sorted(limits) and limits[-1] == 8
-    assert limits.index(4) == 1 and limits.index(5) == 5
-    assert limiter.lowest == 2
-
-
-# Each step: take a slot (when one is free), or give one back reporting a busy answer, a success or an error.
-limiter_steps = st.lists(st.sampled_from(["acquire", "busy", "success", "error"]), max_size=200)
-
-
-@settings(max_examples=100, deadline=None, database=None)
-@given(maximum=st.integers(min_value=1, max_value=64), steps=limiter_steps)
-def test_limiter_stays_within_its_bounds_whatever_happens(maximum, steps):
-    limiter = bedrock_many.AdaptiveLimiter(maximum)
-    held = []
-    for step in steps:
-        if step == "acquire":
-            if limiter.in_flight < limiter.limit:
-                held.append(limiter.acquire())
-        elif held:
-            limiter.release(held.pop(0), busy=step == "busy", succeeded=step == "success")
-        assert 1 <= limiter.lowest <= limiter.limit <= maximum
-        assert limiter.in_flight == len(held)
-    # With nothing more refused, the limit climbs back to the maximum.
-    while held:
-        limiter.release(held.pop(), busy=False, succeeded=True)
-    for dummy in range(maximum * maximum):
-        limiter.release(limiter.acquire(), busy=False, succeeded=True)
-    assert limiter.limit == maximum
-
-
-def test_limiter_never_goes_below_one():
-    limiter = bedrock_many.AdaptiveLimiter(2)
-    for dummy in range(5):
-        limiter.release(limiter.acquire(), busy=True, succeeded=False)
-    assert limiter.limit == 1
-
-
-def test_limiter_errors_neither_cut_nor_grow():
-    limiter = bedrock_many.AdaptiveLimiter(4)
-    limiter.release(limiter.acquire(), busy=True, succeeded=False)
-    for dummy in range(10):
-        limiter.release(limiter.acquire(), busy=False, succeeded=False)
-    assert limiter.limit == 2
-
-
-def test_limiter_holds_requests_beyond_the_limit():
-    limiter = bedrock_many.AdaptiveLimiter(3)
-    peak, lock = [0], threading.Lock()
-
-    def work(dummy):
-        ticket = limiter.acquire()
-        with lock:
-            peak[0] = max(peak[0], limiter.in_flight)
-        time.sleep(0.01)
-        limiter.release(ticket, busy=False, succeeded=True)
-
-    bedrock_many.run_concurrently(work, 30, 10)
-    assert peak[0] == 3
-
-
-def test_run_concurrently_returns_results_in_order_and_runs_them_together():
-    active, peak, lock = [0], [0], threading.Lock()
-
-    def work(index):
-        with lock:
-            active[0] += 1
-            peak[0] = max(peak[0], active[0])
-        # Later requests finish first.
-        time.sleep(0.002 * (20 - index))
-        with lock:
-            active[0] -= 1
-        return index * 10
-
-    assert bedrock_many.run_concurrently(work, 20, 5) == [index * 10 for index in range(20)]
-    assert peak[0] == 5
-    assert bedrock_many.run_concurrently(work, 0, 5) == []
+    with pytest.raises(BedrockParameterError, match="max_concurrency must be a whole number of requests"):
+        invoke_models.check_max_concurrency(value)
 
 
 # Sending, against botocore's real service model.
@@ -295,10 +199,9 @@ def reply(payload=b'{"ok": true}', input_tokens=None):
     }
 
 
-@pytest.fixture(name="stubbed")
-def fixture_stubbed(monkeypatch):
-    sleeps = []
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
+@pytest.fixture(name="stubbed_client")
+def fixture_stubbed_client(no_sleep):
+    sleeps = no_sleep
     client = boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
     with Stubber(client) as stubber:
         stubber.sleeps = sleeps
@@ -306,15 +209,15 @@ def fixture_stubbed(monkeypatch):
         stubber.assert_no_pending_responses()
 
 
-def test_invoke_one_retries_busy_answers_and_reports_them_to_the_limiter(stubbed):
-    client, stubber = stubbed
+def test_invoke_one_retries_busy_answers_and_reports_them_to_the_limiter(stubbed_client):
+    client, stubber = stubbed_client
     params = dict(TASK, body={})
-    request = bedrock.prepare_request(params)
+    request = build_invoke_request(params)
     stubber.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
     stubber.add_client_error("invoke_model", service_error_code="503", http_status_code=503)
     stubber.add_response("invoke_model", reply(input_tokens=3), expected_params=request)
-    limiter = bedrock_many.AdaptiveLimiter(8)
-    outcome = bedrock_many.invoke_one(client, params, request, limiter)
+    limiter = AdaptiveLimiter(8)
+    outcome = invoke_models.invoke_one(client, params, request, limiter)
     assert outcome.tries == 3 and len(stubber.sleeps) == 2
     assert outcome.entry["raw_response"] == {"ok": True}
     assert outcome.entry["invocation_metrics"]["input_token_count"] == 3
@@ -322,13 +225,13 @@ def test_invoke_one_retries_busy_answers_and_reports_them_to_the_limiter(stubbed
     assert (limiter.limit, limiter.in_flight) == (2, 0)
 
 
-def test_invoke_one_describes_an_error_as_a_failed_task_would(stubbed):
-    client, stubber = stubbed
+def test_invoke_one_describes_an_error_as_a_failed_task_would(stubbed_client):
+    client, stubber = stubbed_client
     params = dict(TASK, body={})
     stubber.add_client_error(
         "invoke_model", service_error_code="AccessDeniedException", service_message="no", http_status_code=403
     )
-    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    outcome = invoke_models.invoke_one(client, params, build_invoke_request(params), AdaptiveLimiter(2))
     assert outcome.tries == 1 and stubber.sleeps == []
     assert outcome.entry["failed"] is True
     assert outcome.entry["error"] == {"code": "AccessDeniedException", "message": "no"}
@@ -337,18 +240,18 @@ def test_invoke_one_describes_an_error_as_a_failed_task_would(stubbed):
     assert "AccessDeniedException" in outcome.entry["msg"]
 
 
-def test_invoke_one_fails_a_reply_cut_short(stubbed):
-    client, stubber = stubbed
+def test_invoke_one_fails_a_reply_cut_short(stubbed_client):
+    client, stubber = stubbed_client
     params = dict(TASK, body={})
     cut = reply(b"")
     cut["ResponseMetadata"]["HTTPHeaders"] = {"content-type: applic": ""}
     stubber.add_response("invoke_model", cut)
-    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    outcome = invoke_models.invoke_one(client, params, build_invoke_request(params), AdaptiveLimiter(2))
     assert outcome.entry["failed"] is True and "no Content-Length" in outcome.entry["msg"]
     assert outcome.tries == 1
 
 
-def test_a_read_timeout_is_never_sent_again(monkeypatch):
+def test_a_read_timeout_is_never_sent_again(no_sleep):
     calls = []
 
     class TimingOut:
@@ -356,11 +259,8 @@ def test_a_read_timeout_is_never_sent_again(monkeypatch):
             calls.append(request)
             raise botocore.exceptions.ReadTimeoutError(endpoint_url="http://x")
 
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
     params = dict(TASK, body={})
-    outcome = bedrock_many.invoke_one(
-        TimingOut(), params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(1)
-    )
+    outcome = invoke_models.invoke_one(TimingOut(), params, build_invoke_request(params), AdaptiveLimiter(1))
     assert len(calls) == 1 and outcome.tries == 1
     assert "the request was not sent again" in outcome.entry["msg"]
 
@@ -380,49 +280,30 @@ class Unreachable:
         return reply()
 
 
-def test_a_request_that_could_not_connect_waits_without_a_slot(monkeypatch):
-    limiter = bedrock_many.AdaptiveLimiter(1)
-    in_flight_while_sleeping = []
-    monkeypatch.setattr(
-        "ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep",
-        lambda s: in_flight_while_sleeping.append(limiter.in_flight),
-    )
-    params = dict(TASK, body={})
-    client = Unreachable(3)
-    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), limiter)
-    assert outcome.entry["raw_response"] == {"ok": True}
-    assert outcome.tries == 4 and client.calls == 4
-    assert in_flight_while_sleeping == [0, 0, 0]
-    # Not reaching the endpoint says nothing about Bedrock's quota: the limit stays.
-    assert (limiter.limit, limiter.in_flight) == (1, 0)
-
-
 @pytest.mark.parametrize(
     "error", [botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError]
 )
-def test_a_request_that_never_connects_fails_saying_how_many_tries(monkeypatch, error):
-    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep", lambda s: None)
+def test_a_request_that_never_connects_fails_saying_how_many_tries(no_sleep, error):
     params = dict(TASK, body={})
     client = Unreachable(1000, error)
-    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    outcome = invoke_models.invoke_one(client, params, build_invoke_request(params), AdaptiveLimiter(2))
     assert client.calls == outcome.tries == clients.RETRY_ATTEMPTS
     assert outcome.entry["failed"] is True
     assert "could not connect to the endpoint in 12 tries, so the request was not sent" in outcome.entry["msg"]
-    summary = bedrock_many.failure_summary([outcome.entry], "bodies")
+    summary = invoke_models.failure_summary([outcome.entry], "bodies")
     assert summary.count("amazon.titan-text-express-v1") == 1
     assert summary.startswith("1 of 1 Bedrock requests failed: bodies[0] (model 'amazon.titan-text-express-v1'): (")
 
 
-def test_a_closed_connection_is_never_sent_again(monkeypatch):
-    monkeypatch.setattr("ansible_collections.amazon.ai.plugins.module_utils.backoff.time.sleep", lambda s: None)
+def test_a_closed_connection_is_never_sent_again(no_sleep):
     params = dict(TASK, body={})
     client = Unreachable(1000, botocore.exceptions.ConnectionClosedError)
-    outcome = bedrock_many.invoke_one(client, params, bedrock.prepare_request(params), bedrock_many.AdaptiveLimiter(2))
+    outcome = invoke_models.invoke_one(client, params, build_invoke_request(params), AdaptiveLimiter(2))
     assert client.calls == outcome.tries == 1
     assert outcome.entry["failed"] is True
 
 
-def test_summarize_and_failure_summary():
+def test_build_summary_and_failure_summary():
     responses = [
         {"model_id": "a", "raw_response": {}, "invocation_metrics": {"input_token_count": 3, "output_token_count": 5}},
         {"model_id": "b", "failed": True, "msg": "m", "error": {"code": "ThrottlingException"}},
@@ -431,7 +312,7 @@ def test_summarize_and_failure_summary():
         {"model_id": "e", "failed": True, "msg": "m", "error": {"code": "AccessDeniedException"}},
         {"model_id": "f", "failed": True, "msg": "m", "error": {"code": "ValidationException"}},
     ]
-    assert bedrock_many.summarize(responses, [1, 12, 3, 1, 1, 1], 4) == {
+    assert invoke_models.build_summary(responses, [1, 12, 3, 1, 1, 1], 4) == {
         "requests": 6,
         "succeeded": 2,
         "failed": 4,
@@ -441,9 +322,9 @@ def test_summarize_and_failure_summary():
         "input_token_count": 7,
         "output_token_count": 5,
     }
-    assert bedrock_many.failure_summary(responses, "requests") == (
+    assert invoke_models.failure_summary(responses, "requests") == (
         "4 of 6 Bedrock requests failed: requests[1] (model 'b'): ThrottlingException; requests[3] (model 'd'): "
         "cut short; requests[4] (model 'e'): AccessDeniedException; and 1 more"
     )
-    assert bedrock_many.failure_summary(responses[:1], "bodies") is None
-    assert "input_token_count" not in bedrock_many.summarize([{"model_id": "a"}], [1], 8)
+    assert invoke_models.failure_summary(responses[:1], "bodies") is None
+    assert "input_token_count" not in invoke_models.build_summary([{"model_id": "a"}], [1], 8)

@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from ansible_collections.amazon.ai.plugins.module_utils import batch_records as records
-from ansible_collections.amazon.ai.plugins.module_utils.batch import BatchParameterError
+from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_job_records as records
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.responses import entry_line
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
 MODEL = "amazon.titan-embed-text-v2:0"
@@ -65,7 +66,7 @@ def test_task_records():
     ],
 )
 def test_task_records_refuses_bad_ids(entries, message):
-    with pytest.raises(BatchParameterError, match=message):
+    with pytest.raises(BedrockParameterError, match=message):
         records.task_records({"records": entries})
 
 
@@ -94,7 +95,7 @@ def test_encode_record_is_one_jsonl_line():
     ],
 )
 def test_encode_record_refuses_what_is_not_a_json_object(body, message):
-    with pytest.raises(BatchParameterError, match=message):
+    with pytest.raises(BedrockParameterError, match=message):
         records.encode_record("bodies", 4, "r", body)
 
 
@@ -104,7 +105,7 @@ def test_staging_round_trips_or_refuses_with_our_error(bodies):
     sink = io.BytesIO()
     try:
         count = records.stage_records("bodies", records.task_records({"bodies": bodies})[1], sink)
-    except BatchParameterError as e:
+    except BedrockParameterError as e:
         assert str(e).startswith("bodies[")
         return
     lines = sink.getvalue().split(b"\n")
@@ -166,7 +167,7 @@ def test_answers_come_back_in_input_order_whatever_the_output_order(count, seed,
     lines = [output_line(records.record_id(index), {"n": index}) for index in range(count)]
     random.Random(seed).shuffle(lines)
     collection, missing = collect(lines, records.RecordOrder(count), as_text)
-    entries = [json.loads(slot) for slot in collection.slots] if as_text else collection.slots
+    entries = [json.loads(entry_line(slot)) for slot in collection.slots] if as_text else collection.slots
     assert missing == 0
     assert [entry["raw_response"] for entry in entries] == [{"n": index} for index in range(count)]
     assert [entry["record_id"] for entry in entries] == [records.record_id(index) for index in range(count)]
@@ -192,12 +193,12 @@ def test_collection_marks_errors_and_records_not_processed():
     }
     assert collection.slots[1]["failed"] and "not processed" in collection.slots[1]["msg"]
     assert collection.slots[2]["raw_response"] == {"n": 3}
-    message = records.failure_message("job-1", "PartiallyCompleted", collection, missing)
+    message = records.failure_summary("job-1", "PartiallyCompleted", collection, missing)
     assert message == (
         "Batch inference job 'job-1': 1 of 4 records failed and 2 of 4 records were not processed (the job ended "
         "PartiallyCompleted): record 'a': 424; record 'b': not processed; record 'd': not processed"
     )
-    summary = records.summarize(collection, missing, {"totalRecordCount": 4, "inputTokenCount": 12, "x": "text"})
+    summary = records.build_summary(collection, missing, {"totalRecordCount": 4, "inputTokenCount": 12, "x": "text"})
     assert summary == {
         "records": 4,
         "succeeded": 1,
@@ -213,13 +214,13 @@ def test_a_file_line_is_the_entry_responses_would_hold():
     lines = [output_line("00000000000", answer), output_line("00000000001", error={"errorCode": 400})]
     as_text, dummy = collect(lines, records.RecordOrder(3), as_text=True, status="Stopped")
     returned, dummy = collect(lines, records.RecordOrder(3), as_text=False, status="Stopped")
-    assert [json.loads(slot) for slot in as_text.slots] == returned.slots
+    assert [json.loads(entry_line(slot)) for slot in as_text.slots] == returned.slots
 
 
 def test_unknown_order_keeps_the_output_order():
     collection, missing = collect([output_line("z", 1), output_line("y", 2)], None, as_text=False)
     assert [entry["record_id"] for entry in collection.slots] == ["z", "y"] and missing == 0
-    assert records.failure_message("j", "Completed", collection, 0) is None
+    assert records.failure_summary("j", "Completed", collection, 0) is None
 
 
 def test_a_reply_ansible_cannot_carry_is_decoded_as_bedrock_invoke_models_does():
@@ -234,3 +235,15 @@ def test_read_record_ids():
     assert records.read_record_ids(['{"recordId": "b", "modelInput": {}}', '{"recordId": "a"}']) == ["b", "a"]
     assert records.read_record_ids(['{"modelInput": {}}']) is None
     assert records.read_record_ids(["[1]"]) is None
+
+
+def test_a_file_keeps_the_model_s_json_text_as_bedrock_wrote_it():
+    collection = records.Collection(records.RecordOrder(2), MODEL, as_text=True)
+    collection.add('{"recordId": "00000000000", "modelInput": {}, "modelOutput": {"x" : [1.50, "\\u00e9"]}}')
+    collection.add('{"recordId": "00000000001", "error": {"errorCode": 400, "errorMessage": "bad"}}')
+    assert [entry_line(slot) for slot in collection.slots] == [
+        '{"record_id":"00000000000","model_id":"' + MODEL + '","raw_response":{"x" : [1.50, "\\u00e9"]},'
+        '"raw_response_format":"json"}',
+        '{"record_id":"00000000001","model_id":"' + MODEL + '","failed":true,'
+        '"msg":"Record \'00000000001\' failed (400): bad","error":{"code":400,"message":"bad"}}',
+    ]

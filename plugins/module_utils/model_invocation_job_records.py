@@ -6,8 +6,8 @@
 """The records of a batch inference job, streamed: request bodies to the JSONL Bedrock reads, and the JSONL it
 writes back to answers in input order.
 
-Bodies are checked and encoded by module_utils/bedrock.py's encode_body, as bedrock_invoke_models does it, and
-each answer is decoded by its decode_response. A record's line is written as soon as it is encoded, and an
+Bodies are checked and encoded by common.py's encode_body, as bedrock_invoke_models does it, and each answer is
+decoded by its decode_response. A record's line is written as soon as it is encoded, and an
 output line is kept only as the entry it becomes, so no step holds several copies of the data.
 """
 
@@ -28,10 +28,10 @@ from typing import Tuple
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.ai.plugins.module_utils.batch import BatchParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import decode_response
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import encode_body
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import decode_response
+from ansible_collections.amazon.ai.plugins.module_utils.common import encode_body
+from ansible_collections.amazon.ai.plugins.module_utils.responses import RawJSON
 
 # Generated record ids: the record's index, zero-padded to eleven digits (as Bedrock's own examples are eleven
 # characters long), so that they sort in input order and map back to it without a table.
@@ -78,12 +78,12 @@ def task_records(params: Mapping) -> Optional[Tuple[str, List[Tuple[str, Any]]]]
         for index, entry in enumerate(params["records"]):
             rid = entry.get("record_id") if isinstance(entry, Mapping) else None
             if not isinstance(rid, str) or not RECORD_ID_PATTERN.fullmatch(rid):
-                raise BatchParameterError(
+                raise BedrockParameterError(
                     f"records[{index}].record_id must be 1 to 128 letters, digits, '_', '.', ':' or '-', starting "
                     f"with a letter or digit, not {str(rid)[:100]!r}"
                 )
             if rid in seen:
-                raise BatchParameterError(f"records[{index}].record_id {rid!r} is used by an earlier record too")
+                raise BedrockParameterError(f"records[{index}].record_id {rid!r} is used by an earlier record too")
             seen.add(rid)
             records.append((rid, entry.get("body")))
         return "records", records
@@ -95,7 +95,7 @@ def task_records(params: Mapping) -> Optional[Tuple[str, List[Tuple[str, Any]]]]
 def encode_record(source: str, index: int, rid: str, body: Any) -> bytes:
     """One JSONL line: the record id and its body, checked and encoded as bedrock_invoke_models encodes bodies."""
     if not isinstance(body, (Mapping, str)):
-        raise BatchParameterError(
+        raise BedrockParameterError(
             f"{source}[{index}] must be a JSON object (a mapping, or a string holding one), not {type(body).__name__}"
         )
     if isinstance(body, str):
@@ -105,16 +105,18 @@ def encode_record(source: str, index: int, rid: str, body: Any) -> bytes:
         except RecursionError:
             pass  # encode_body says it is too deep
         except ValueError as e:
-            raise BatchParameterError(
+            raise BedrockParameterError(
                 f"{source}[{index}] is a string but not valid JSON ({e}); a record's body is a JSON object, given as "
                 "a mapping or as a string holding one"
             ) from None
     try:
         encoded = encode_body(body, "application/json")
     except BedrockParameterError as e:
-        raise BatchParameterError(f"{source}[{index}]: {e}") from None
+        raise BedrockParameterError(f"{source}[{index}]: {e}") from None
     if encoded.lstrip()[:1] != b"{":
-        raise BatchParameterError(f"{source}[{index}] is JSON but not a JSON object, which is what a record's body is")
+        raise BedrockParameterError(
+            f"{source}[{index}] is JSON but not a JSON object, which is what a record's body is"
+        )
     if b"\n" in encoded or b"\r" in encoded:
         # Valid JSON has line breaks only between values (never inside strings): spaces there mean the same.
         encoded = encoded.replace(b"\r", b" ").replace(b"\n", b" ")
@@ -219,13 +221,17 @@ def not_processed_entry(rid: str, model_id: str, status: str) -> Dict[str, Any]:
 
 
 class Collection:
-    """Output lines matched back into input order, as entries of responses (or their JSON text, for a file)."""
+    """Output lines matched back into input order, as entries of responses.
+
+    For a file (as_text), a model's answer is kept as the JSON text Bedrock wrote (responses.RawJSON), never decoded
+    and encoded again.
+    """
 
     def __init__(self, order: Optional[RecordOrder], model_id: str, as_text: bool) -> None:
         self.order = order
         self.model_id = model_id
         self.as_text = as_text
-        self.slots: List[Any] = [None] * order.count if order is not None else []
+        self.slots: List[Optional[Dict[str, Any]]] = [None] * order.count if order is not None else []
         self.notes: List[str] = []
         self.unknown = 0
         self.malformed = 0
@@ -256,17 +262,16 @@ class Collection:
         self.errors += 1
         entry = error_entry(rid, self.model_id, parts.error or {"errorMessage": "no modelOutput and no error"})
         self._note_failure(index, str(entry["error"]["code"]))
-        self.slots[index] = json.dumps(entry, ensure_ascii=False) if self.as_text else entry
+        self.slots[index] = entry
 
-    def _answer(self, rid: str, model_output: str) -> Any:
+    def _answer(self, rid: str, model_output: str) -> Dict[str, Any]:
         if self.as_text:
-            # The model's JSON as Bedrock wrote it: valid JSON text, spliced in without another encoding.
-            return (
-                f'{{"record_id":{json.dumps(rid)},"model_id":{json.dumps(self.model_id)},'
-                f'"raw_response":{model_output},"raw_response_format":"json"}}'
-            )
-        value, fmt, notes = decode_response(model_output.encode("utf-8"), "application/json")
-        self.notes.extend(f"record {rid!r}: {note}" for note in notes)
+            # The model's JSON as Bedrock wrote it: valid JSON text, written without another encoding.
+            value: Any = RawJSON(model_output)
+            fmt = "json"
+        else:
+            value, fmt, notes = decode_response(model_output.encode("utf-8"), "application/json")
+            self.notes.extend(f"record {rid!r}: {note}" for note in notes)
         return {"record_id": rid, "model_id": self.model_id, "raw_response": value, "raw_response_format": fmt}
 
     def _note_failure(self, index: int, reason: str) -> None:
@@ -285,11 +290,11 @@ class Collection:
             rid = self.order.record_id(index) if self.order is not None else str(index)
             entry = not_processed_entry(rid, self.model_id, status)
             self._note_failure(index, "not processed")
-            self.slots[index] = json.dumps(entry, ensure_ascii=False) if self.as_text else entry
+            self.slots[index] = entry
         return missing
 
 
-def summarize(collection: Collection, not_processed: int, manifest: Optional[Mapping]) -> Dict[str, Any]:
+def build_summary(collection: Collection, not_processed: int, manifest: Optional[Mapping]) -> Dict[str, Any]:
     """Counts over the records, and the job's manifest (counts and tokens) in snake_case when it wrote one."""
     summary: Dict[str, Any] = {
         "records": len(collection.slots),
@@ -302,7 +307,7 @@ def summarize(collection: Collection, not_processed: int, manifest: Optional[Map
     return summary
 
 
-def failure_message(job_name: str, status: str, collection: Collection, not_processed: int) -> Optional[str]:
+def failure_summary(job_name: str, status: str, collection: Collection, not_processed: int) -> Optional[str]:
     """The task's message when records failed or were not processed, naming the first few; None when none did."""
     if not collection.errors and not not_processed:
         return None

@@ -1,0 +1,463 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amazon.ai collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every amazon.ai module uses: its two errors, the JSON codec, the checks of input Bedrock shares between its
+APIs, and their limits.
+
+A leaf: it imports nothing of this collection, so that every module family (invoke_model.py, converse.py,
+model_invocation_job.py, ...) and the controller-side code (plugin_utils/) can build on it. A check_* function
+refuses bad input with BedrockParameterError naming the option; nothing in this file calls AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Pattern
+from typing import Tuple
+
+# InvokeModel's own limits (botocore service model).
+MAX_BODY_BYTES = 25_000_000
+MAX_MODEL_ID_LENGTH = 2048
+MAX_REQUEST_METADATA_LENGTH = 8500
+# JSON nested deeper than this cannot make the round trip to the controller (ansible-core gives up at about 500
+# levels, and Python's own recursion limit is near); no real request or reply comes close.
+MAX_JSON_DEPTH = 128
+# The control plane's S3Uri, IAM role ARNs and tags (botocore's bedrock service model, shared by its resources).
+MAX_S3_URI_LENGTH = 1024
+MAX_ROLE_ARN_LENGTH = 2048
+MAX_TAGS = 200
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 256
+
+# The API accepts a positive version number of up to eight digits, or DRAFT (matched whole: no trailing newline).
+GUARDRAIL_VERSION_PATTERN = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
+# An HTTP field value (RFC 9110): visible ASCII, with spaces or tabs only between visible characters.
+HEADER_VALUE_PATTERN = re.compile(r"[\x21-\x7e](?:[\x20\x21-\x7e\t]*[\x21-\x7e])?")
+# Model ids, inference profile ids and ARNs are visible ASCII with no spaces.
+MODEL_ID_PATTERN = re.compile(r"[\x21-\x7e]+")
+ROLE_ARN_PATTERN = re.compile(r"arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+")
+TAG_PATTERN = re.compile(r"[a-zA-Z0-9\s._:/=+@-]*")
+S3_SCHEME = "s3://"
+S3_BUCKET_PATTERN = re.compile(r"[a-z0-9][-.a-z0-9]{1,61}[a-z0-9]")
+S3_KEY_SEGMENT_PATTERN = re.compile(r"[-!_*'().a-zA-Z0-9]+")
+# The control plane's S3Uri, matched whole as the service does: the last word on what it accepts.
+S3_URI_PATTERN = re.compile(
+    r"s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?"
+)
+# bedrock-runtime's S3Uri (an object a Converse block reads): any key at all.
+S3_OBJECT_URI_PATTERN = re.compile(r"s3://[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](/.*)?", re.DOTALL)
+# A JSON \u escape of a UTF-16 surrogate: the only way a lone surrogate reaches a decoded reply.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Client request tokens: a prefix naming the collection, then part of a digest (the service takes 1 to 256
+# letters, digits and inner hyphens).
+TOKEN_PREFIX = "amazonai-"
+TOKEN_DIGEST_LENGTH = 48
+
+
+# The options of a runtime request that InvokeModel and Converse share, as their modules declare them.
+RUNTIME_OPTIONS: Dict[str, Dict[str, Any]] = {
+    "guardrail_identifier": {"type": "str"},
+    "guardrail_version": {"type": "str"},
+    "performance_config_latency": {"type": "str", "choices": ["standard", "optimized"], "default": "standard"},
+    "service_tier": {"type": "str", "choices": ["priority", "default", "flex", "reserved"]},
+    "request_metadata": {"type": "dict"},
+}
+
+
+class BedrockParameterError(ValueError):
+    """The task's options cannot make a valid request; raised before anything is sent."""
+
+
+class BedrockReplyError(Exception):
+    """Bedrock's reply cannot be trusted to be whole; the model may have run, but its answer is not returned."""
+
+
+def invalid_task_message(problem: str, subject: Optional[str] = None) -> str:
+    """The one message of a task refused before anything was sent, on the controller or in the module."""
+    about = f" for {subject}" if subject else ""
+    return f"Invalid task{about}, nothing was sent: {problem}"
+
+
+# The JSON codec ---------------------------------------------------------------------------------------------------
+
+
+def is_json_media_type(media_type: Optional[str]) -> bool:
+    """Whether a MIME type (parameters allowed) names JSON: application/json or any type/subtype+json."""
+    if not media_type:
+        return False
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if "/" not in essence:
+        return False
+    subtype = essence.split("/", 1)[1]
+    return subtype == "json" or subtype.endswith("+json")
+
+
+def json_depth_exceeds(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a decoded JSON value nests lists and mappings more than limit levels deep (without recursing)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (Mapping, list, tuple)))
+    return False
+
+
+def too_deep(option: str) -> BedrockParameterError:
+    """The error for an option nested deeper than MAX_JSON_DEPTH."""
+    return BedrockParameterError(
+        f"{option} is nested more than {MAX_JSON_DEPTH} levels deep, more than this module sends or returns"
+    )
+
+
+def encode_body(body: Any, content_type: str) -> bytes:
+    """Turn a request body into the bytes to send, according to content_type.
+
+    JSON content types take a mapping or list (encoded as UTF-8 JSON) or a string that already is JSON (sent
+    as given, so a templated to_json string is not encoded twice). Other content types take a string, sent
+    as UTF-8. Anything else cannot be sent and raises BedrockParameterError.
+    """
+    if body is None or isinstance(body, (bool, int, float)):
+        raise BedrockParameterError(
+            f"body must be a mapping, a list or a string to send as {content_type!r} (content_type), "
+            f"not {type(body).__name__}"
+        )
+    if is_json_media_type(content_type):
+        if isinstance(body, str):
+            try:
+                parsed = json.loads(body, parse_constant=_reject_constant)
+            except RecursionError:
+                raise too_deep("body") from None
+            except ValueError as e:
+                raise BedrockParameterError(
+                    f"body is a string but not valid JSON ({e}), and content_type {content_type!r} is JSON; "
+                    "pass the body as a mapping or list, or set content_type to the body's real type"
+                ) from None
+            if json_depth_exceeds(parsed):
+                raise too_deep("body")
+            encoded = _utf8(body)
+        elif isinstance(body, (Mapping, list)):
+            if json_depth_exceeds(body):
+                raise too_deep("body")
+            try:
+                encoded = _utf8(json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+            except (TypeError, ValueError) as e:
+                raise BedrockParameterError(f"body cannot be encoded as JSON for content_type {content_type!r}: {e}")
+        else:
+            raise BedrockParameterError(
+                f"body of type {type(body).__name__} cannot be sent as JSON (content_type {content_type!r})"
+            )
+    elif isinstance(body, str):
+        encoded = _utf8(body)
+    else:
+        raise BedrockParameterError(
+            f"body is a {'mapping' if isinstance(body, Mapping) else type(body).__name__}, which only a JSON "
+            f"content_type can carry, but content_type is {content_type!r}; pass the body as a string, or set "
+            "content_type to application/json"
+        )
+    if len(encoded) > MAX_BODY_BYTES:
+        raise BedrockParameterError(
+            f"body is {len(encoded)} bytes once encoded as {content_type!r} (content_type); "
+            f"InvokeModel accepts at most {MAX_BODY_BYTES} bytes"
+        )
+    return encoded
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Only a lone UTF-16 surrogate (for example from a \ud83d escape) has no UTF-8 form.
+        raise BedrockParameterError(
+            "body holds an unpaired UTF-16 surrogate (half of an emoji or other character), which cannot be sent"
+        ) from None
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON and could not be returned to the controller.
+    raise ValueError(f"{name} is not JSON")
+
+
+def loads_strict(text: str) -> Any:
+    """json.loads that refuses NaN and Infinity (ValueError), which could not be returned to the controller."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def replace_surrogates(value: Any) -> Tuple[Any, int]:
+    """value with every lone UTF-16 surrogate (in keys too) replaced by U+FFFD, and how many were replaced.
+
+    Only called on values already known to nest at most MAX_JSON_DEPTH levels, so recursing is safe.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        pairs = [replace_surrogates(item) for item in value]
+        return [item for item, dummy in pairs], sum(count for dummy, count in pairs)
+    if isinstance(value, dict):
+        cleaned, total = {}, 0
+        for key, item in value.items():
+            new_key, key_count = replace_surrogates(key)
+            cleaned[new_key], item_count = replace_surrogates(item)
+            total += key_count + item_count
+        return cleaned, total
+    return value, 0
+
+
+def surrogate_note(replaced: int) -> str:
+    """The warning for a reply whose lone surrogates were replaced."""
+    return (
+        f"the reply held {replaced} unpaired UTF-16 surrogate(s) (half of an emoji or other character, as when a "
+        "model stops mid-character), which Ansible cannot carry; each was replaced with U+FFFD"
+    )
+
+
+def decode_response(payload: bytes, content_type: Optional[str]) -> Tuple[Any, str, List[str]]:
+    """Decode a reply body for the task result, returning (value, format, notes).
+
+    A JSON reply that parses is returned parsed, every key as the model sent it ("json"); any other UTF-8
+    reply is returned as a string ("text"); anything else, such as an image, base64-encoded ("base64"). What
+    could not make the trip to the controller as sent is changed as little as possible, and a note says how.
+    """
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(payload).decode("ascii"), "base64", []
+    if not is_json_media_type(content_type):
+        return text, "text", []
+    deep = (
+        f"the JSON reply is nested more than {MAX_JSON_DEPTH} levels deep, more than Ansible can return parsed, "
+        "so it is returned as text"
+    )
+    try:
+        value = loads_strict(text)
+    except RecursionError:
+        return text, "text", [deep]
+    except ValueError:
+        return text, "text", []
+    # Both checks are cheap to rule out first: a deep reply needs many brackets, a lone surrogate a \u escape.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_depth_exceeds(value):
+        return text, "text", [deep]
+    notes = []
+    if _SURROGATE_ESCAPE.search(text):
+        value, replaced = replace_surrogates(value)
+        if replaced:
+            notes.append(surrogate_note(replaced))
+    return value, "json", notes
+
+
+def request_id(response: Mapping) -> Optional[str]:
+    """The request id AWS gave a reply, from botocore's metadata or else the raw header; None when it sent none."""
+    metadata = response.get("ResponseMetadata") or {}
+    return metadata.get("RequestId") or (metadata.get("HTTPHeaders") or {}).get("x-amzn-requestid") or None
+
+
+# Checks of what several APIs take -----------------------------------------------------------------------------------
+
+
+def check_header_value(option: str, value: str) -> None:
+    """Refuse, naming option, a value that cannot be sent as an HTTP header field's value."""
+    if not HEADER_VALUE_PATTERN.fullmatch(value):
+        raise BedrockParameterError(
+            f"{option} {value!r} cannot be sent as an HTTP header: use visible ASCII characters only, with no "
+            "control characters and no white space at either end"
+        )
+
+
+def check_model_id(model_id: Optional[str]) -> None:
+    """Refuse a model_id that is not a model id, inference profile id or ARN."""
+    if not model_id or not model_id.strip():
+        raise BedrockParameterError("model_id must not be empty")
+    if model_id != model_id.strip():
+        raise BedrockParameterError(f"model_id {model_id!r} starts or ends with white space")
+    if len(model_id) > MAX_MODEL_ID_LENGTH:
+        raise BedrockParameterError(
+            f"model_id is {len(model_id)} characters long; the API accepts at most {MAX_MODEL_ID_LENGTH}"
+        )
+    if not MODEL_ID_PATTERN.fullmatch(model_id):
+        raise BedrockParameterError(
+            f"model_id {model_id!r} is not a model id, inference profile id or ARN: they are visible ASCII "
+            "characters with no white space"
+        )
+    if model_id in (".", ".."):
+        # Sent as the path /model/../invoke, which a path-normalizing proxy would read as another URL.
+        raise BedrockParameterError(f"model_id {model_id!r} is not a model id")
+
+
+def check_guardrail_pair(params: Mapping) -> None:
+    """Refuse guardrail_identifier and guardrail_version unless both are set, or neither."""
+    identifier, version = params.get("guardrail_identifier"), params.get("guardrail_version")
+    if identifier is not None and not identifier.strip():
+        raise BedrockParameterError("guardrail_identifier must not be empty; leave it unset to use no guardrail")
+    if (identifier is None) != (version is None):
+        raise BedrockParameterError("guardrail_identifier and guardrail_version go together: set both or neither")
+
+
+def check_guardrail_version(version: Optional[str]) -> None:
+    """Refuse a guardrail_version that is neither a version number nor DRAFT."""
+    if version is not None and not GUARDRAIL_VERSION_PATTERN.fullmatch(version):
+        raise BedrockParameterError(f"guardrail_version must be a version number (1, 2, ...) or DRAFT, not {version!r}")
+
+
+def check_guardrail(params: Mapping) -> None:
+    """Refuse guardrail_identifier and guardrail_version unless both are set, and set to what the API takes."""
+    check_guardrail_pair(params)
+    check_guardrail_version(params.get("guardrail_version"))
+
+
+def check_request_metadata(metadata: Mapping, option: str = "request_metadata") -> None:
+    """Refuse request metadata that is not a mapping of strings to strings."""
+    wrong = [key for key, value in metadata.items() if not isinstance(key, str) or not isinstance(value, str)]
+    if wrong:
+        raise BedrockParameterError(
+            f"{option} must map strings to strings (quote numbers and booleans); "
+            f"not a string: {', '.join(repr(key) for key in wrong)}"
+        )
+
+
+def encode_request_metadata(metadata: Mapping) -> str:
+    """The X-Amzn-Bedrock-Request-Metadata value: a JSON object of string keys and string values."""
+    check_request_metadata(metadata)
+    # ASCII-only JSON: every other character is escaped, so the header carries nothing but visible ASCII.
+    encoded = json.dumps(metadata, separators=(",", ":"))
+    if len(encoded) > MAX_REQUEST_METADATA_LENGTH:
+        raise BedrockParameterError(
+            f"request_metadata is {len(encoded)} characters long encoded as JSON; "
+            f"Bedrock accepts at most {MAX_REQUEST_METADATA_LENGTH}"
+        )
+    return encoded
+
+
+def check_name(option: str, value: Any, pattern: Pattern[str], max_length: int, what: str, rule: str) -> None:
+    """Refuse, naming option, a value that is not a name of what (at most max_length characters matching pattern).
+
+    rule says in words what pattern allows.
+    """
+    if not isinstance(value, str) or not value:
+        raise BedrockParameterError(f"{option} must be {_a(what)}, not {value!r}")
+    if len(value) > max_length:
+        raise BedrockParameterError(f"{option} is {len(value)} characters long; {what}s have at most {max_length}")
+    if not pattern.fullmatch(value):
+        raise BedrockParameterError(f"{option} {value!r} is not a valid {what}: {rule}")
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+def split_s3_uri(uri: str) -> Tuple[str, str]:
+    """(bucket, key) of an s3:// URI already checked."""
+    bucket, dummy, key = uri[len(S3_SCHEME) :].partition("/")
+    return bucket, key
+
+
+def check_s3_uri(option: str, uri: Any, any_key: bool = False) -> Tuple[str, str]:
+    """(bucket, key) of an S3 URI Bedrock accepts; BedrockParameterError naming option and the reason otherwise.
+
+    The control plane (batch jobs, ...) takes keys of letters, digits and - ! _ * ' ( ) . only; with any_key, the
+    runtime's objects (a Converse block's s3Location) may have any key.
+    """
+    if not isinstance(uri, str) or not uri.startswith(S3_SCHEME):
+        example = "s3://bucket/key" if any_key else "s3://bucket/folder/"
+        raise BedrockParameterError(f"{option} must be an S3 URI such as {example}, not {uri!r}")
+    if len(uri) > MAX_S3_URI_LENGTH:
+        raise BedrockParameterError(
+            f"{option} is {len(uri)} characters long; Bedrock accepts at most {MAX_S3_URI_LENGTH}"
+        )
+    bucket, key = split_s3_uri(uri)
+    if not bucket:
+        raise BedrockParameterError(f"{option} {uri!r} names no bucket")
+    if bucket != bucket.lower():
+        raise BedrockParameterError(
+            f"{option} {uri!r}: bucket {bucket!r} has upper-case letters, which Bedrock refuses"
+        )
+    if "_" in bucket:
+        raise BedrockParameterError(f"{option} {uri!r}: bucket {bucket!r} has an underscore, which Bedrock refuses")
+    if not S3_BUCKET_PATTERN.fullmatch(bucket):
+        raise BedrockParameterError(
+            f"{option} {uri!r}: bucket {bucket!r} is not a bucket name Bedrock accepts (3 to 63 lower-case letters, "
+            "digits, '.' and '-', starting and ending with a letter or digit)"
+        )
+    if any_key:
+        if not S3_OBJECT_URI_PATTERN.fullmatch(uri):
+            raise BedrockParameterError(f"{option} {uri!r} is not an S3 URI Bedrock accepts")
+        return bucket, key
+    _check_s3_key(option, uri, key)
+    if not S3_URI_PATTERN.fullmatch(uri):
+        raise BedrockParameterError(f"{option} {uri!r} is not an S3 URI Bedrock accepts")
+    return bucket, key
+
+
+def _check_s3_key(option: str, uri: str, key: str) -> None:
+    segments = key.split("/")
+    if segments and segments[-1] == "":
+        segments.pop()  # one trailing slash names a folder
+    for segment in segments:
+        if segment == "":
+            raise BedrockParameterError(f"{option} {uri!r} has an empty folder name ('//'), which Bedrock refuses")
+        if any(char.isspace() for char in segment):
+            raise BedrockParameterError(f"{option} {uri!r} has white space in its key, which Bedrock refuses")
+        if "=" in segment:
+            raise BedrockParameterError(f"{option} {uri!r} has '=' in its key, which Bedrock refuses")
+        if not S3_KEY_SEGMENT_PATTERN.fullmatch(segment):
+            wrong = sorted({char for char in segment if not S3_KEY_SEGMENT_PATTERN.fullmatch(char)})
+            raise BedrockParameterError(
+                f"{option} {uri!r} has characters Bedrock refuses in its key ({' '.join(repr(c) for c in wrong)}); "
+                "keys may hold letters, digits and - ! _ * ' ( ) ."
+            )
+
+
+def check_role_arn(role_arn: Any, option: str = "role_arn") -> None:
+    """Refuse what is not the ARN of an IAM role."""
+    if not isinstance(role_arn, str) or len(role_arn) > MAX_ROLE_ARN_LENGTH or not ROLE_ARN_PATTERN.fullmatch(role_arn):
+        raise BedrockParameterError(
+            f"{option} must be the ARN of an IAM role such as arn:aws:iam::123456789012:role/bedrock-batch, "
+            f"not {str(role_arn)[:200]!r}"
+        )
+
+
+def check_tags(tags: Optional[Mapping], option: str = "tags", what: str = "a resource") -> None:
+    """Refuse tags the Bedrock control plane would refuse (keys, values, how many) for what; None and {} pass."""
+    if not tags:
+        return
+    if len(tags) > MAX_TAGS:
+        raise BedrockParameterError(f"{option} has {len(tags)} entries; {what} takes at most {MAX_TAGS}")
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            raise BedrockParameterError(f"{option}: the value of {key!r} must be a string (quote numbers and booleans)")
+        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH or not TAG_PATTERN.fullmatch(key):
+            raise BedrockParameterError(
+                f"{option}: key {key[:200]!r} must be 1 to {MAX_TAG_KEY_LENGTH} letters, digits, spaces or "
+                ". _ : / = + @ -"
+            )
+        if len(value) > MAX_TAG_VALUE_LENGTH or not TAG_PATTERN.fullmatch(value):
+            raise BedrockParameterError(
+                f"{option}: the value of {key!r} must be at most {MAX_TAG_VALUE_LENGTH} letters, digits, spaces or "
+                ". _ : / = + @ -"
+            )
+
+
+def client_request_token(fields: Mapping) -> str:
+    """An idempotency token derived from the task's options that shape what a create makes.
+
+    The same task sends the same token, so a create retried after a lost answer (by the retries, or by running the
+    task again) returns what the first one created instead of making (and billing) a second.
+    """
+    text = json.dumps(dict(fields), sort_keys=True, default=str)
+    return TOKEN_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:TOKEN_DIGEST_LENGTH]
