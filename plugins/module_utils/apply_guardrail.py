@@ -8,7 +8,7 @@
 One call checks the task's text or content. With tests, each case is one call, sent concurrently through the
 collection's shared sending pool (sending.py), and judged against what the case expects. Every option and every
 case is checked, and every file read, before anything is sent (check_apply_task, build_apply_request);
-build_apply_result and build_case_result shape Bedrock's answer for the task.
+apply_guardrail_results.py shapes Bedrock's answers for the task and judges the cases.
 """
 
 from __future__ import annotations
@@ -21,34 +21,51 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.ai.plugins.module_utils.bedrock import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.converse_content import decode_base64
-from ansible_collections.amazon.ai.plugins.module_utils.converse_content import file_format
-from ansible_collections.amazon.ai.plugins.module_utils.converse_content import read_file
+from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results import build_apply_result
+from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results import build_case_failure
+from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results import build_case_result
+from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results import build_tests_summary
+from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results import case_label
+from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results import tests_failure_message
+from ansible_collections.amazon.ai.plugins.module_utils.clients import failure_message
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail_version
+from ansible_collections.amazon.ai.plugins.module_utils.media import decode_base64
+from ansible_collections.amazon.ai.plugins.module_utils.media import file_format
+from ansible_collections.amazon.ai.plugins.module_utils.media import read_file
+from ansible_collections.amazon.ai.plugins.module_utils.sending import AdaptiveLimiter
+from ansible_collections.amazon.ai.plugins.module_utils.sending import check_max_concurrency
+from ansible_collections.amazon.ai.plugins.module_utils.sending import retry_counts
+from ansible_collections.amazon.ai.plugins.module_utils.sending import run_concurrently
+from ansible_collections.amazon.ai.plugins.module_utils.sending import send_within
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
+from ansible_collections.amazon.ai.plugins.module_utils.tasks import TaskFailure
+from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for
 
 SOURCES = ("input", "output")
 OUTPUT_SCOPES = ("interventions", "full")
 QUALIFIERS = ("grounding_source", "query", "guard_content")
 EXPECTATIONS = ("intervened", "none")
 IMAGE_FORMATS = ("png", "jpeg")
-INTERVENED = "GUARDRAIL_INTERVENED"
 # GuardrailIdentifier (botocore's bedrock-runtime model): a guardrail id, or its ARN.
 GUARDRAIL_IDENTIFIER_PATTERN = re.compile(
     r"[a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+"
 )
 MAX_GUARDRAIL_IDENTIFIER_LENGTH = 2048
-# The API's version numbers are 1 to 8 digits; DRAFT is the working copy.
-GUARDRAIL_VERSION_PATTERN = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
-# Images a request may hold (the Bedrock user guide's limits for guardrails on images).
+# Images a request may hold, and how large each may be (the Bedrock user guide's limits for guardrails on images:
+# "4 MB", read as the larger 4 MiB so that nothing the service takes is refused).
 MAX_IMAGES = 20
+MAX_IMAGE_BYTES = 4 * 1024 * 1024
 DEFAULT_CONCURRENCY = 8
-MAX_CONCURRENCY = 64
-# How many failed cases the task's message names (every case is in results).
-FAILURES_NAMED = 3
-# How much of an output a failed case's explanation quotes.
-QUOTED_OUTPUT = 120
 
 # The first boto3 release with ApplyGuardrail (and text qualifiers), with image blocks, and with outputScope
 # (found in botocore's bedrock-runtime service models, release by release).
@@ -112,6 +129,17 @@ MUTUALLY_EXCLUSIVE = [("text", "content", "tests")]
 REQUIRED_ONE_OF = [("text", "content", "tests")]
 
 
+def task_subject(params: Mapping) -> Optional[str]:
+    """What the message of an invalid task names: the guardrail, when the task names one."""
+    identifier = params.get("guardrail_identifier")
+    return f"guardrail {identifier!r}" if isinstance(identifier, str) and identifier else None
+
+
+def apply_action(params: Mapping) -> str:
+    """What a call does, as "Failed to ..." says it."""
+    return f"apply guardrail {params['guardrail_identifier']!r} version {params['guardrail_version']}"
+
+
 # Checks -------------------------------------------------------------------------------------------------------------
 
 
@@ -129,28 +157,6 @@ def check_guardrail_identifier(identifier: Any) -> None:
             f"guardrail_identifier {identifier!r} is not a guardrail id (lower-case letters and digits, such as "
             "bedrock_guardrail's guardrail_id) or a guardrail ARN (arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID)"
         )
-
-
-def check_guardrail_version(version: Any) -> None:
-    """Refuse a guardrail_version that is neither a version number nor DRAFT."""
-    if not isinstance(version, str) or not GUARDRAIL_VERSION_PATTERN.fullmatch(version):
-        raise BedrockParameterError(f"guardrail_version must be DRAFT or a version number (1, 2, ...), not {version!r}")
-
-
-def check_max_concurrency(value: Any) -> None:
-    """Refuse a max_concurrency that is not a whole number of calls from 1 to MAX_CONCURRENCY."""
-    # ansible-core's int type lets a boolean through, and true would quietly mean 1.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BedrockParameterError(f"max_concurrency must be a whole number of calls, not {value!r}")
-    if not 1 <= value <= MAX_CONCURRENCY:
-        raise BedrockParameterError(
-            f"max_concurrency must be between 1 and {MAX_CONCURRENCY} calls in flight at once, not {value}"
-        )
-
-
-def case_label(index: int, case: Mapping) -> str:
-    """How messages name a case: its place in tests and its name."""
-    return f"tests[{index}] ({case.get('name')!r})"
 
 
 def check_cases(cases: Any) -> None:
@@ -211,7 +217,7 @@ def _image_block(image: Any, where: str) -> Dict[str, Any]:
         raise BedrockParameterError(f"{where}.source must set exactly one of path and bytes")
     image_format = image.get("format")
     if source.get("path") is not None:
-        data = read_file(source["path"], f"{where}.source.path", "image")
+        data = read_file(source["path"], f"{where}.source.path", "image", MAX_IMAGE_BYTES)
         if image_format is None:
             image_format = file_format("image", source["path"], f"{where}.format")
     else:
@@ -292,141 +298,65 @@ def boto3_needs(params: Mapping, requests: List[Mapping]) -> List[Tuple[str, str
     return needs
 
 
-# Results ------------------------------------------------------------------------------------------------------------
+def _error_details(error: Exception) -> Optional[Dict[str, Any]]:
+    """The code and message of an error the service reported, in snake_case (None for one it did not)."""
+    response = getattr(error, "response", None)
+    details = response.get("Error") if isinstance(response, Mapping) else None
+    return camel_dict_to_snake_dict(details) if isinstance(details, Mapping) else None
 
 
-def _snake(value: Any) -> Dict[str, Any]:
-    return camel_dict_to_snake_dict(value) if isinstance(value, Mapping) else {}
+# The work ---------------------------------------------------------------------------------------------------------
 
 
-def output_texts(response: Mapping) -> List[Optional[str]]:
-    """The texts of Bedrock's outputs, in order (the masked texts, or the blocked message)."""
-    return [output.get("text") for output in response.get("outputs") or [] if isinstance(output, Mapping)]
+def run_case(client: Any, limiter: AdaptiveLimiter, action: str, case: Mapping, request: Mapping) -> Tuple[Any, int]:
+    """One case's call within the limiter, retried while Bedrock is busy: (its entry of results, tries made)."""
+    source = request["source"].lower()
+    tries: List[int] = []
+    try:
+        response = send_within(limiter, lambda: client.apply_guardrail(**request), tries)
+    except (BotoCoreError, ClientError) as e:
+        message = f"{failure_message(action, e)}: {e}"
+        return build_case_failure(case, source, message, _error_details(e)), len(tries)
+    return build_case_result(case, source, response), len(tries)
 
 
-def build_apply_result(response: Mapping) -> Dict[str, Any]:
-    """The task's result for one ApplyGuardrail answer: its fields in snake_case, the outputs as texts."""
-    result: Dict[str, Any] = {
-        "changed": False,
-        "action": response.get("action"),
-        "intervened": response.get("action") == INTERVENED,
-        "outputs": output_texts(response),
-        "assessments": [_snake(assessment) for assessment in response.get("assessments") or []],
-        "usage": _snake(response.get("usage")),
-    }
-    if response.get("actionReason") is not None:
-        result["action_reason"] = response["actionReason"]
-    if response.get("guardrailCoverage") is not None:
-        result["guardrail_coverage"] = _snake(response["guardrailCoverage"])
+def run_cases(client: Any, params: Mapping, requests: List[Mapping]) -> Dict[str, Any]:
+    """Every case of tests, max_concurrency at a time; raises TaskFailure, with every result, when any failed."""
+    cases, concurrency, action = params["tests"], params["max_concurrency"], apply_action(params)
+    limiter = AdaptiveLimiter(concurrency)
+    outcomes = run_concurrently(
+        lambda index: run_case(client, limiter, action, cases[index], requests[index]), len(cases), concurrency
+    )
+    results = [entry for entry, dummy in outcomes]
+    summary = build_tests_summary(results, retry_counts(tries for dummy, tries in outcomes), limiter.lowest)
+    result = {"changed": False, "results": results, "summary": summary}
+    problem = tests_failure_message(results)
+    if problem:
+        raise TaskFailure(problem, result)
     return result
 
 
-def _detected(entry: Mapping) -> bool:
-    # Older answers carry no `detected`: an entry acted on was detected.
-    if entry.get("detected") is not None:
-        return bool(entry["detected"])
-    return entry.get("action") not in (None, "NONE")
+def apply_guardrail(module: Any, progress: Progress) -> Dict[str, Any]:
+    """bedrock_apply_guardrail's work: check the task, then (unless in check mode, as each call is billed) apply the
+    guardrail to the task's content once, or to every case of tests.
 
-
-def _entries(assessment: Mapping, policy: str, member: str) -> List[Mapping]:
-    """The entries of one list of one policy of an assessment that were detected (whatever else the answer holds)."""
-    value = assessment.get(policy)
-    items = value.get(member) if isinstance(value, Mapping) else None
-    return [item for item in items if isinstance(item, Mapping) and _detected(item)] if isinstance(items, list) else []
-
-
-# How each kind of entry an assessment lists is named: (policy, list, phrase for an entry).
-FINDINGS = (
-    ("topicPolicy", "topics", lambda e: f"topic {e.get('name')!r} {e.get('action')}"),
-    ("contentPolicy", "filters", lambda e: f"content filter {e.get('type')} ({e.get('confidence')}) {e.get('action')}"),
-    ("wordPolicy", "customWords", lambda e: f"word {e.get('match')!r} {e.get('action')}"),
-    ("wordPolicy", "managedWordLists", lambda e: f"{e.get('type')} word {e.get('match')!r} {e.get('action')}"),
-    # Matched PII is named by its type only: a task's messages go to logs, where the data a guardrail masks must not.
-    ("sensitiveInformationPolicy", "piiEntities", lambda e: f"{e.get('type')} {e.get('action')}"),
-    ("sensitiveInformationPolicy", "regexes", lambda e: f"regex {e.get('name')!r} {e.get('action')}"),
-    (
-        "contextualGroundingPolicy",
-        "filters",
-        lambda e: f"{e.get('type')} score {e.get('score')} below {e.get('threshold')} {e.get('action')}",
-    ),
-)
-
-
-def findings(assessments: Any) -> List[str]:
-    """What Bedrock found in the content, one short phrase each and each once, for a failed case's explanation."""
-    found: List[str] = []
-    for assessment in assessments if isinstance(assessments, list) else []:
-        if not isinstance(assessment, Mapping):
-            continue
-        for policy, member, phrase in FINDINGS:
-            found.extend(phrase(entry) for entry in _entries(assessment, policy, member))
-        reasoning = assessment.get("automatedReasoningPolicy")
-        reasoning_findings = reasoning.get("findings") if isinstance(reasoning, Mapping) else None
-        for finding in reasoning_findings if isinstance(reasoning_findings, list) else []:
-            if isinstance(finding, Mapping):
-                found.extend(f"automated reasoning finding {kind}" for kind in finding if kind != "valid")
-    return list(dict.fromkeys(found))
-
-
-def _quoted(text: Optional[str]) -> str:
-    if text is None:
-        return "no text"
-    return repr(text) if len(text) <= QUOTED_OUTPUT else repr(text[:QUOTED_OUTPUT]) + "..."
-
-
-def judge_case(case: Mapping, response: Mapping) -> Optional[str]:
-    """Why a case failed against Bedrock's answer, or None when it passed."""
-    intervened = response.get("action") == INTERVENED
-    if case["expect"] == "none" and intervened:
-        found = findings(response.get("assessments"))
-        detail = f": {', '.join(found)}" if found else ""
-        return f"expected no intervention, but the guardrail intervened{detail}"
-    if case["expect"] == "intervened" and not intervened:
-        return f"expected an intervention, but the guardrail took none (action {response.get('action')})"
-    expected = case.get("expect_output")
-    if expected is not None:
-        outputs = output_texts(response)
-        if not outputs:
-            return f"expected the first output to hold {expected!r}, but there is no output"
-        if outputs[0] is None or expected not in outputs[0]:
-            return f"expected the first output to hold {expected!r}, but it is {_quoted(outputs[0])}"
-    return None
-
-
-def build_case_result(case: Mapping, source: str, response: Mapping) -> Dict[str, Any]:
-    """A case's entry of results for Bedrock's answer: whether it passed, what Bedrock did, and why it failed."""
-    why = judge_case(case, response)
-    entry: Dict[str, Any] = {
-        "name": case["name"],
-        "passed": why is None,
-        "source": source,
-        "action": response.get("action"),
-        "outputs": output_texts(response),
-    }
-    if why is not None:
-        entry["why"] = why
-    return entry
-
-
-def build_case_failure(case: Mapping, source: str, message: str, error: Optional[Mapping]) -> Dict[str, Any]:
-    """A case's entry of results when its call failed: it did not pass, and why says what went wrong."""
-    entry: Dict[str, Any] = {"name": case["name"], "passed": False, "source": source, "why": message}
-    if error:
-        entry["error"] = dict(error)
-    return entry
-
-
-def build_tests_summary(results: List[Mapping], retries: Mapping) -> Dict[str, Any]:
-    """Counts over the cases: how many there were, passed and failed, and how many calls were tried again."""
-    passed = sum(1 for entry in results if entry.get("passed"))
-    return {"tests": len(results), "passed": passed, "failed": len(results) - passed, **retries}
-
-
-def tests_failure_message(results: List[Mapping]) -> Optional[str]:
-    """The task's message when cases failed, naming the first few with why (None when every case passed)."""
-    failed = [(index, entry) for index, entry in enumerate(results) if not entry.get("passed")]
-    if not failed:
-        return None
-    named = [f"{case_label(index, entry)}: {entry.get('why')}" for index, entry in failed[:FAILURES_NAMED]]
-    more = f"; and {len(failed) - FAILURES_NAMED} more" if len(failed) > FAILURES_NAMED else ""
-    return f"{len(failed)} of {len(results)} guardrail test cases failed: {'; '.join(named)}{more}"
+    Raises BedrockParameterError before anything is sent, and TaskFailure (with every result) when a case failed.
+    """
+    params = module.params
+    progress.subject = task_subject(params)
+    check_apply_task(params)
+    tests = params.get("tests")
+    requests = build_case_requests(params) if tests is not None else [build_apply_request(params)]
+    require_boto3_for(module, gates=[], needs=boto3_needs(params, requests))
+    progress.action = "create the Bedrock client"
+    if tests is None:
+        client = retrying_bedrock_client(module)
+        if module.check_mode:
+            return {"changed": False}
+        progress.action = apply_action(params)
+        return build_apply_result(client.apply_guardrail(aws_retry=True, **requests[0]))
+    # One client for every case; its connection pool must hold as many connections as calls in flight.
+    client = retrying_bedrock_client(module, max_pool_connections=params["max_concurrency"])
+    if module.check_mode:
+        return {"changed": False, "results": [{"name": case["name"]} for case in tests]}
+    return run_cases(client, params, requests)
