@@ -44,5 +44,7 @@ def test_select_picks_the_families_named(only, chosen):
 
 
 def test_select_refuses_a_family_that_does_not_exist():
-    with pytest.raises(ValueError, match="no such family: batches \\(choose from many, one, converse, batch, guardrail\\)"):
+    with pytest.raises(
+        ValueError, match="no such family: batches \\(choose from many, one, converse, batch, guardrail\\)"
+    ):
         run.select("many,batches")
