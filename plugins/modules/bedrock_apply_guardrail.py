@@ -10,9 +10,9 @@ short_description: Check content against an Amazon Bedrock guardrail, or test a 
 version_added: 1.1.0
 description:
   - Checks a text, or text and image blocks, against a version of an Amazon Bedrock guardrail with Bedrock's
-    C(ApplyGuardrail) API, without invoking any model, and returns what the guardrail did: RV(action),
-    RV(outputs) (the text with sensitive information masked, or the blocked message), and RV(assessments) (what
-    each policy found).
+    C(ApplyGuardrail) API, without invoking any model, and returns what the guardrail did (RV(action)), the
+    text as it let it through (RV(outputs), with sensitive information masked, or the blocked message), and what each
+    policy found (RV(assessments)).
   - With O(tests), runs a list of test cases against the guardrail in one task, each with the result it expects,
     several at a time, and fails naming the cases that did not pass. A team edits the guardrail's C(DRAFT)
     with M(amazon.ai.bedrock_guardrail), runs its cases against the C(DRAFT), and publishes a version only when
@@ -76,7 +76,7 @@ options:
         type: str
       qualifiers:
         description:
-          - What a text block is, for contextual grounding checks (O(source=output)):
+          - What a text block is, for contextual grounding checks (O(source=output)), one or more of
             V(grounding_source) (the reference the answer must be grounded in), V(query) (the user's question)
             or V(guard_content) (the answer to check). A block without qualifiers is checked as V(guard_content).
         type: list
