@@ -19,7 +19,6 @@ from typing import Dict
 from typing import List
 from typing import Mapping
 from typing import Optional
-from typing import Tuple
 
 try:
     from botocore.exceptions import BotoCoreError

@@ -17,10 +17,10 @@ Limits, patterns and enumerations are those of botocore's bedrock service model 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
-from typing import Callable
 from typing import Dict
 from typing import List
 from typing import NamedTuple
@@ -141,7 +141,7 @@ class Number(NamedTuple):
     spec = {"type": "float"}
 
     def normal(self, value: Any, where: str, strict: bool) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
             if strict:
                 raise option_error(where, f"must be a number from {self.low} to {self.high}, not {value!r}")
             return value

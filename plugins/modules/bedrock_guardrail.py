@@ -11,7 +11,7 @@ version_added: 1.1.0
 description:
   - Creates, updates and deletes one Bedrock guardrail, found by its O(name), and publishes numbered versions of it.
     A guardrail screens the prompts and answers of model calls (O(amazon.ai.bedrock_converse#module:guardrail_identifier)
-    and the like): harmful content, denied topics, words, sensitive information, ungrounded answers.
+    and the like) for harmful content, denied topics, words, sensitive information and ungrounded answers.
   - The module reads the guardrail (C(GetGuardrail)), puts Bedrock's answer in the shape of these options, with the
     values Bedrock fills in when they are left out and in an order of its own, and compares it with what the task
     asks. It sends an update only when they differ, so running the task again changes nothing. With C(--diff) it
@@ -375,7 +375,7 @@ options:
     default: 300
 notes:
   - In check mode the module reads the guardrail and its versions, but creates, updates, tags, publishes and deletes
-    nothing; RV(changed) and C(--diff) say what would be done.
+    nothing; C(changed) and C(--diff) say what would be done.
   - Tags live apart from the configuration (C(TagResource), C(UntagResource)); a change of tags alone is no update
     of the guardrail and publishes no version.
   - A guardrail whose last update ended V(FAILED) is updated again even when it matches the task.
@@ -580,7 +580,7 @@ published_version:
   description:
     - With O(publish_version), the version matching the task's configuration, for
       O(amazon.ai.bedrock_converse#module:guardrail_version) and the like; the one this run published when
-      RV(changed) says so, otherwise the newest published version, which already matched.
+      C(changed) says so, otherwise the newest published version, which already matched.
   returned: when O(publish_version) is true, except in check mode when a version would be published
   type: str
   sample: "2"

@@ -12,8 +12,8 @@ description:
   - Describes one Bedrock guardrail, by O(name) or O(guardrail_identifier), optionally one of its versions, or every
     guardrail of the account and Region.
   - Each guardrail is shaped as M(amazon.ai.bedrock_guardrail) returns
-    RV(amazon.ai.bedrock_guardrail#module:guardrail): its configuration in the shape of that module's options, its
-    tags and the numbers of its published versions.
+    RV(amazon.ai.bedrock_guardrail#module:guardrail), with its configuration in the shape of that module's options,
+    its tags and the numbers of its published versions.
   - Every page of C(ListGuardrails) is read. Busy answers are retried with the same jittered backoff as
     M(amazon.ai.bedrock_invoke_model).
   - Requires boto3 >= 1.34.90.

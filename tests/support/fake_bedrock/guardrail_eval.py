@@ -34,9 +34,9 @@ outputs, actionReason "No action.".
 
 Assessment (one for the request): topics, content and grounding filters, and undetected PII types in the order
 the guardrail was configured with (not GetGuardrail's); words, PII and regex matches in the order of the text.
-With outputScope INTERVENTIONS (the default) only detected entries; with FULL also every evaluated topic, content filter and PII type not detected (``detected: false``,
-action NONE; a PII type's ``match`` is then ""); words and regexes are never listed undetected. Grounding filters
-are always listed when evaluated.
+With outputScope INTERVENTIONS (the default) only detected entries; with FULL also every evaluated topic, content
+filter and PII type not detected (``detected: false``, action NONE; a PII type's ``match`` is then ""); words and
+regexes are never listed undetected. Grounding filters are always listed when evaluated.
 
 Usage: units = characters of the guarded text / 1,000, rounded up; each policy with an entry evaluated for the
 source counts them (PII in ``sensitiveInformationPolicyUnits``, regexes in ``sensitiveInformationPolicyFreeUnits``),

@@ -26,7 +26,11 @@ def test_the_table_is_the_module_s(check_action):
     [
         ({"wait_timeout": True}, "wait_timeout must be a whole number, not a boolean: True"),
         (
-            {"contextual_grounding_policy": {"filters": [{"type": "GROUNDING", "threshold": 0.5}, {"threshold": True}]}},
+            {
+                "contextual_grounding_policy": {
+                    "filters": [{"type": "GROUNDING", "threshold": 0.5}, {"threshold": True}]
+                }
+            },
             "contextual_grounding_policy.filters[1].threshold must be a number, not a boolean: True",
         ),
         (

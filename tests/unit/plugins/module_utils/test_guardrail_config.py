@@ -471,7 +471,8 @@ def test_each_newer_member_names_the_boto3_it_needs(overrides, needs):
         ),
         (
             {"automated_reasoning_policy": {"policies": ["arn:aws:bedrock:us-east-1:123456789012:guardrail/abc"]}},
-            "automated_reasoning_policy.policies[0] 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc' is not valid: the ARN of an automated reasoning policy",
+            "automated_reasoning_policy.policies[0] 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc' is not valid: "
+            "the ARN of an automated reasoning policy",
         ),
         (
             {"automated_reasoning_policy": {"policies": [REASONING_ARN, REASONING_ARN + ":1", REASONING_ARN + ":2"]}},
