@@ -13,6 +13,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import apply_guardrail_results as ag
+from ansible_collections.amazon.ai.tests.unit.plugins.module_utils.guardrail_answers import MASKED
+from ansible_collections.amazon.ai.tests.unit.plugins.module_utils.guardrail_answers import NONE
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
 # Whatever JSON an answer might hold where an assessment should be.
@@ -30,29 +32,6 @@ def case(name="c", expect="none", **options):
     )
 
 
-MASKED = {
-    "action": "GUARDRAIL_INTERVENED",
-    "actionReason": "Guardrail masked.",
-    "outputs": [{"text": "Write to {EMAIL}"}],
-    "assessments": [
-        {
-            "sensitiveInformationPolicy": {
-                "piiEntities": [
-                    {"match": "jane@example.com", "type": "EMAIL", "action": "ANONYMIZED", "detected": True}
-                ],
-                "regexes": [],
-            },
-            "invocationMetrics": {
-                "guardrailProcessingLatency": 12,
-                "usage": {"sensitiveInformationPolicyUnits": 1},
-                "guardrailCoverage": {"textCharacters": {"guarded": 25, "total": 25}},
-            },
-        }
-    ],
-    "usage": {"topicPolicyUnits": 0, "sensitiveInformationPolicyUnits": 1, "sensitiveInformationPolicyFreeUnits": 0},
-    "guardrailCoverage": {"textCharacters": {"guarded": 25, "total": 25}},
-    "ResponseMetadata": {"RequestId": "r-1"},
-}
 BLOCKED = {
     "action": "GUARDRAIL_INTERVENED",
     "actionReason": "Guardrail blocked.",
@@ -96,11 +75,18 @@ BLOCKED = {
     ],
     "usage": {"topicPolicyUnits": 1},
 }
-NONE = {"action": "NONE", "actionReason": "No action.", "outputs": [], "assessments": [{}], "usage": {}}
 
 
 def test_result_of_a_masked_text():
-    result = ag.build_apply_result(MASKED)
+    result = ag.build_apply_result(dict(MASKED, ResponseMetadata={"RequestId": "r-1"}))
+    usage = {
+        "topic_policy_units": 0,
+        "content_policy_units": 0,
+        "word_policy_units": 0,
+        "sensitive_information_policy_units": 1,
+        "sensitive_information_policy_free_units": 0,
+        "contextual_grounding_policy_units": 0,
+    }
     assert result == {
         "changed": False,
         "action": "GUARDRAIL_INTERVENED",
@@ -117,16 +103,12 @@ def test_result_of_a_masked_text():
                 },
                 "invocation_metrics": {
                     "guardrail_processing_latency": 12,
-                    "usage": {"sensitive_information_policy_units": 1},
+                    "usage": usage,
                     "guardrail_coverage": {"text_characters": {"guarded": 25, "total": 25}},
                 },
             }
         ],
-        "usage": {
-            "topic_policy_units": 0,
-            "sensitive_information_policy_units": 1,
-            "sensitive_information_policy_free_units": 0,
-        },
+        "usage": usage,
         "guardrail_coverage": {"text_characters": {"guarded": 25, "total": 25}},
     }
 

@@ -12,36 +12,12 @@ import boto3
 import pytest
 
 from ansible_collections.amazon.ai.plugins.modules import bedrock_apply_guardrail
+from ansible_collections.amazon.ai.tests.unit.plugins.module_utils.guardrail_answers import MASKED
+from ansible_collections.amazon.ai.tests.unit.plugins.module_utils.guardrail_answers import NONE
 from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
 
 SECRET = "unit-test-secret-do-not-print"
 GUARDRAIL = "abc123def456"
-USAGE = {
-    "topicPolicyUnits": 0,
-    "contentPolicyUnits": 0,
-    "wordPolicyUnits": 0,
-    "sensitiveInformationPolicyUnits": 1,
-    "sensitiveInformationPolicyFreeUnits": 0,
-    "contextualGroundingPolicyUnits": 0,
-}
-MASKED = {
-    "usage": USAGE,
-    "action": "GUARDRAIL_INTERVENED",
-    "actionReason": "Guardrail masked.",
-    "outputs": [{"text": "Write to {EMAIL}"}],
-    "assessments": [
-        {
-            "sensitiveInformationPolicy": {
-                "piiEntities": [
-                    {"match": "jane@example.com", "type": "EMAIL", "action": "ANONYMIZED", "detected": True}
-                ],
-                "regexes": [],
-            }
-        }
-    ],
-    "guardrailCoverage": {"textCharacters": {"guarded": 25, "total": 25}},
-}
-NONE = {"usage": USAGE, "action": "NONE", "actionReason": "No action.", "outputs": [], "assessments": [{}]}
 
 
 def run_module(capsys, args, check_mode=False):
