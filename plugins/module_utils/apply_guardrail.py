@@ -77,6 +77,7 @@ OUTPUT_SCOPE_BOTO3 = "1.37.29"
 def _content_spec() -> Dict[str, Any]:
     image_source = dict(
         type="dict",
+        required=True,
         options=dict(path=dict(type="path"), bytes=dict(type="str")),
         mutually_exclusive=[("path", "bytes")],
         required_one_of=[("path", "bytes")],
