@@ -14,6 +14,7 @@ import pytest
 from botocore.stub import ANY
 
 from ansible_collections.amazon.ai.plugins.modules import bedrock_guardrail
+from ansible_collections.amazon.ai.tests.unit.plugins.module_utils.test_guardrail import Capture
 from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
 
 SECRET = "unit-test-secret-do-not-print"
@@ -21,22 +22,6 @@ GUARDRAIL_ID = "abcdefgh1234"
 ARN = f"arn:aws:bedrock:us-east-1:123456789012:guardrail/{GUARDRAIL_ID}"
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 WHEN = datetime.datetime(2026, 1, 31, 9, 0, tzinfo=datetime.timezone.utc)
-
-
-class Capture:
-    """Stands for a parameter in a Stubber's expected parameters: matches anything, and keeps what it was given."""
-
-    def __init__(self):
-        self.values = []
-
-    def __eq__(self, other):
-        self.values.append(other)
-        return True
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
-    __hash__ = None
 
 
 def run_module(capsys, args, check_mode=False, diff=False):
