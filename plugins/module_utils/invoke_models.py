@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import NamedTuple
@@ -136,13 +137,18 @@ def build_invoke_requests(
     return built
 
 
-def build_failure_entry(model_id: str, error: Exception) -> Dict[str, Any]:
-    """A failed request's entry of responses, with the keys a failed bedrock_invoke_model task has."""
+# How a failed call is described: (what the task was doing, the error, whether the call runs a model) -> message.
+Describe = Callable[[str, BaseException, bool], str]
+
+
+def build_failure_entry(model_id: str, error: Exception, describe: Describe = failure_message) -> Dict[str, Any]:
+    """A failed request's entry of responses, with the keys a failed bedrock_invoke_model task has; describe says
+    why the call failed (the module's failure_message(), which may name inference profiles)."""
     entry: Dict[str, Any] = {"failed": True, "model_id": model_id}
     if isinstance(error, BedrockReplyError):
         entry["msg"] = f"Failed to {invoke_action(model_id)}: {error}"
         return entry
-    entry["msg"] = f"{failure_message(invoke_action(model_id), error, runs_model=True)}: {error}"
+    entry["msg"] = f"{describe(invoke_action(model_id), error, True)}: {error}"
     details = getattr(error, "response", None)
     if isinstance(details, Mapping):
         entry.update(camel_dict_to_snake_dict({k: v for k, v in details.items() if k in ("Error", "ResponseMetadata")}))
@@ -155,8 +161,10 @@ class Outcome(NamedTuple):
     tries: int  # how many times it was sent
 
 
-def invoke_one(client: Any, params: Mapping, request: Mapping, limiter: AdaptiveLimiter) -> Outcome:
-    """Send one request within the limiter and describe how it went."""
+def invoke_one(
+    client: Any, params: Mapping, request: Mapping, limiter: AdaptiveLimiter, describe: Describe = failure_message
+) -> Outcome:
+    """Send one request within the limiter and describe how it went (a failure as build_failure_entry() does)."""
     tries: List[int] = []
 
     def call() -> Tuple[Dict[str, Any], bytes]:
@@ -167,7 +175,7 @@ def invoke_one(client: Any, params: Mapping, request: Mapping, limiter: Adaptive
         response, payload = send_within(limiter, call, tries)
         result, notes = build_invoke_result(params, response, payload)
     except (BotoCoreError, ClientError, BedrockReplyError) as e:
-        return Outcome(build_failure_entry(params["model_id"], e), [], len(tries))
+        return Outcome(build_failure_entry(params["model_id"], e, describe), [], len(tries))
     result.pop("changed")
     return Outcome(result, notes, len(tries))
 
@@ -239,7 +247,9 @@ def invoke_models(module: Any, progress: Progress) -> Dict[str, Any]:
         return {"changed": bool(requests), "responses": responses}
     limiter = AdaptiveLimiter(concurrency)
     outcomes = run_concurrently(
-        lambda index: invoke_one(client, requests[index], built[index], limiter), len(requests), concurrency
+        lambda index: invoke_one(client, requests[index], built[index], limiter, module.failure_message),
+        len(requests),
+        concurrency,
     )
     responses = [outcome.entry for outcome in outcomes]
     progress.warnings.extend(

@@ -27,9 +27,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.common import set_colle
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import failure_message
+from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.common import invalid_task_message
+from ansible_collections.amazon.ai.plugins.module_utils.inference_profile import ProfileHints
 from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
 from ansible_collections.amazon.ai.plugins.module_utils.tasks import TaskFailure
 
@@ -50,6 +52,8 @@ class AnsibleAmazonAIModule(AnsibleAWSModule):
             collection_name=AMAZON_AI_COLLECTION_NAME,
             collection_version=AMAZON_AI_COLLECTION_VERSION,
         )
+        # Lists the system-defined inference profiles on the first model Bedrock refuses to run on demand, if any.
+        self._profile_hints = ProfileHints(lambda: retrying_client(self, "bedrock"))
 
     def warn(self, warning: str) -> None:
         """Warn once, through ansible-core alone.
@@ -64,7 +68,8 @@ class AnsibleAmazonAIModule(AnsibleAWSModule):
 
         BedrockParameterError: the task is invalid and nothing was sent (invalid_task_message). BedrockReplyError:
         "Failed to <action>: <why>". TaskFailure: its msg and result. botocore's ClientError and BotoCoreError:
-        fail_json_aws, "Failed to <action>" and why the retries did not help (clients.failure_message). OSError:
+        fail_json_aws, "Failed to <action>", why the retries did not help, and for a model Bedrock refuses to run on
+        demand the inference profiles that carry it (failure_message()). OSError:
         "Failed to <action>: <error>", with progress.result. Warnings are given in every case.
         """
         progress = Progress()
@@ -78,11 +83,19 @@ class AnsibleAmazonAIModule(AnsibleAWSModule):
             self._fail(progress, msg=e.msg, **e.result)
         except (BotoCoreError, ClientError) as e:
             self._warn_all(progress)
-            self.fail_json_aws(e, msg=failure_message(progress.action, e, progress.runs_model))
+            self.fail_json_aws(e, msg=self.failure_message(progress.action, e, progress.runs_model))
         except OSError as e:
             self._fail(progress, msg=f"Failed to {progress.action}: {e}", **(progress.result or {}))
         self._warn_all(progress)
         self.exit_json(**result)
+
+    def failure_message(self, action: str, error: BaseException, runs_model: bool = False) -> str:
+        """clients.failure_message() for a call that failed while doing action, and when Bedrock refused to run a
+        model on demand, the system-defined inference profiles that carry it (inference_profile.ProfileHints: one
+        listing per task, made on the first such refusal; none when it cannot be made). Safe from any thread."""
+        message = failure_message(action, error, runs_model)
+        hint = self._profile_hints.for_error(error)
+        return f"{message} ({hint})" if hint else message
 
     def diff(self, before: Any, after: Any) -> Dict[str, Any]:
         """The result's diff key for a resource's normal form before and after, when the task runs with --diff."""

@@ -11,6 +11,7 @@ boto3 older than typeEquals) the same model with typeEquals taken out, as botoco
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import json
 
@@ -19,6 +20,7 @@ import botocore.session
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from botocore.exceptions import ClientError
+from botocore.exceptions import NoRegionError
 from botocore.stub import Stubber
 from hypothesis import given
 from hypothesis import settings
@@ -60,13 +62,6 @@ def application_summary(profile_id, model_id):
         type="APPLICATION",
     )
     return summary
-
-
-@pytest.fixture(name="no_sleep")
-def fixture_no_sleep(monkeypatch):
-    sleeps = []
-    monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", sleeps.append)
-    return sleeps
 
 
 def stubbed(client):
@@ -293,3 +288,101 @@ def test_refused_on_demand_round_trips_any_model_id(model_id):
 )
 def test_profile_hint_names_the_profiles_or_says_there_are_none(by_model, expected):
     assert ip.profile_hint(SONNET, by_model) == expected
+
+
+# ---------------------------------------------------------------------------------------------- ProfileHints
+
+
+def runtime_error(code, message, operation="InvokeModel"):
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+
+ON_DEMAND = runtime_error("ValidationException", REFUSAL.format(SONNET, "\u2019"))
+
+
+class Builds:
+    """make_client() for ProfileHints: hands out client, counting how often it is asked."""
+
+    def __init__(self, client):
+        self.client = client
+        self.count = 0
+
+    def __call__(self):
+        self.count += 1
+        if isinstance(self.client, Exception):
+            raise self.client
+        return self.client
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        runtime_error("ValidationException", "Malformed input request"),
+        runtime_error("AccessDeniedException", REFUSAL.format(SONNET, "'")),
+        runtime_error("ThrottlingException", "Too many requests"),
+        ValueError(REFUSAL.format(SONNET, "'")),
+    ],
+)
+def test_hints_leave_other_errors_alone_without_listing(bedrock, error):
+    client, stub = bedrock
+    builds = Builds(client)
+    with stub:
+        assert ip.ProfileHints(builds).for_error(error) is None
+    assert builds.count == 0
+
+
+def test_hints_list_once_for_every_refusal_of_the_task(bedrock):
+    client, stub = bedrock
+    listing = [system_summary(f"us.{SONNET}", SONNET), system_summary(f"global.{SONNET}", SONNET)]
+    stub.add_response(
+        "list_inference_profiles", {"inferenceProfileSummaries": listing}, {"typeEquals": "SYSTEM_DEFINED"}
+    )
+    builds = Builds(client)
+    hints = ip.ProfileHints(builds)
+    nova_refused = runtime_error("ValidationException", REFUSAL.format(NOVA, "'"), "Converse")
+    with stub:
+        first = hints.for_error(ON_DEMAND)
+        again = hints.for_error(ON_DEMAND)
+        other = hints.for_error(nova_refused)
+    stub.assert_no_pending_responses()
+    assert first == again == f"system-defined inference profiles that carry {SONNET}: global.{SONNET}, us.{SONNET}"
+    assert other == f"no system-defined inference profile in this Region carries {NOVA}"
+    assert builds.count == 1
+
+
+def test_hints_list_once_however_many_threads_ask(bedrock):
+    client, stub = bedrock
+    stub.add_response(
+        "list_inference_profiles",
+        {"inferenceProfileSummaries": [system_summary(f"us.{SONNET}", SONNET)]},
+        {"typeEquals": "SYSTEM_DEFINED"},
+    )
+    hints = ip.ProfileHints(Builds(client))
+    with stub, concurrent.futures.ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda dummy: hints.for_error(ON_DEMAND), range(32)))
+    stub.assert_no_pending_responses()  # one listing, or the Stubber would have refused the second
+    assert set(found) == {f"system-defined inference profiles that carry {SONNET}: us.{SONNET}"}
+
+
+def test_hints_give_up_quietly_when_the_listing_fails(bedrock, no_sleep):
+    client, stub = bedrock
+    stub.add_client_error("list_inference_profiles", "AccessDeniedException", http_status_code=403)
+    hints = ip.ProfileHints(Builds(client))
+    with stub:
+        assert hints.for_error(ON_DEMAND) is None
+        assert hints.for_error(ON_DEMAND) is None  # not listed again: the Stubber has nothing more queued
+    stub.assert_no_pending_responses()
+
+
+def test_hints_give_up_quietly_when_no_client_can_be_built():
+    builds = Builds(NoRegionError())
+    hints = ip.ProfileHints(builds)
+    assert hints.for_error(ON_DEMAND) is None and hints.for_error(ON_DEMAND) is None
+    assert builds.count == 1
+
+
+def test_hints_need_a_boto3_that_lists_profiles(tmp_path):
+    old = bedrock_client_without(tmp_path, ("ListInferenceProfiles", "GetInferenceProfile"), type_filter=False)
+    client, stub = stubbed(old)
+    with stub:
+        assert ip.ProfileHints(Builds(client)).for_error(ON_DEMAND) is None

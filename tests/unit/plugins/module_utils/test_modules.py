@@ -9,9 +9,13 @@ import json
 import re
 from pathlib import Path
 
+import boto3
 import botocore.exceptions
 import pytest
 from ansible.module_utils.testing import patch_module_args
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from botocore.stub import Stubber
 
 from ansible_collections.amazon.ai.plugins.module_utils import modules
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
@@ -158,3 +162,94 @@ def test_diff_is_returned_only_with_diff_mode(capsys, diff):
         assert result["diff"] == {"before": {"tags": {}}, "after": {"tags": {"a": "b"}}}
     else:
         assert "diff" not in result
+
+
+# What the failure of a model Bedrock refuses to run on demand adds: the inference profiles that carry it.
+
+SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+ON_DEMAND = (
+    f"Invocation of model ID {SONNET} with on-demand throughput isn't supported. "
+    "Retry your request with the ID or ARN of an inference profile that contains this model."
+)
+
+
+def on_demand_refusal(code="ValidationException"):
+    return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": ON_DEMAND}}, "InvokeModel")
+
+
+def system_profiles(*geographies):
+    return [
+        {
+            "inferenceProfileName": f"{geography} Claude",
+            "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{geography}.{SONNET}",
+            "models": [{"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{SONNET}"}],
+            "inferenceProfileId": f"{geography}.{SONNET}",
+            "status": "ACTIVE",
+            "type": "SYSTEM_DEFINED",
+        }
+        for geography in geographies
+    ]
+
+
+@pytest.fixture(name="control_plane")
+def fixture_control_plane(monkeypatch):
+    """The bedrock client modules build for the hint, Stubber-backed; stub.built lists every client built."""
+    client = boto3.client("bedrock", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    built = []
+
+    def fake_client(self, service, retry_decorator=None, **kwargs):
+        built.append(service)
+        return RetryingBotoClientWrapper(client, retry_decorator)
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    with Stubber(client) as stub:
+        stub.built = built
+        yield stub
+        stub.assert_no_pending_responses()
+
+
+def test_a_model_refused_on_demand_names_the_profiles_that_carry_it(capsys, control_plane):
+    control_plane.add_response(
+        "list_inference_profiles",
+        {"inferenceProfileSummaries": system_profiles("us", "global")},
+        {"typeEquals": "SYSTEM_DEFINED"},
+    )
+    result = outcome(capsys, failing(on_demand_refusal(), runs_model=True))
+    assert result["msg"] == (
+        f"Failed to do the thing (system-defined inference profiles that carry {SONNET}: global.{SONNET}, "
+        f"us.{SONNET}): An error occurred (ValidationException) when calling the InvokeModel operation: {ON_DEMAND}"
+    )
+    assert result["error"]["code"] == "ValidationException"
+    assert control_plane.built == ["bedrock"]
+
+
+def test_the_failure_is_left_as_it_was_when_the_listing_fails(capsys, control_plane):
+    control_plane.add_client_error("list_inference_profiles", "AccessDeniedException", http_status_code=403)
+    result = outcome(capsys, failing(on_demand_refusal(), runs_model=True))
+    assert result["msg"] == (
+        f"Failed to do the thing: An error occurred (ValidationException) when calling the InvokeModel operation: "
+        f"{ON_DEMAND}"
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [client_error("ValidationException", 400), on_demand_refusal("AccessDeniedException"), BedrockReplyError("cut")],
+    ids=["other-validation", "other-code", "reply"],
+)
+def test_other_failures_list_nothing(capsys, control_plane, error):
+    result = outcome(capsys, failing(error, runs_model=True))
+    assert control_plane.built == [] and "profiles that carry" not in result["msg"]
+
+
+def test_failure_message_lists_once_per_task(control_plane):
+    control_plane.add_response(
+        "list_inference_profiles",
+        {"inferenceProfileSummaries": system_profiles("us")},
+        {"typeEquals": "SYSTEM_DEFINED"},
+    )
+    with patch_module_args(dict(region="us-east-1")):
+        module = modules.AnsibleAmazonAIModule(argument_spec={})
+    messages = {module.failure_message(f"invoke it {n}", on_demand_refusal(), True).split(" (", 1)[1] for n in range(3)}
+    assert messages == {f"system-defined inference profiles that carry {SONNET}: us.{SONNET})"}
+    assert control_plane.built == ["bedrock"]

@@ -52,8 +52,8 @@ def fixture_aws_stubbers(monkeypatch):
 
     monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
     monkeypatch.setattr("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep", lambda s: None)
-    # Pre-build both, so that a test can queue responses before the module runs.
-    for service in ("bedrock", "s3"):
+    # Pre-build them, so that a test can queue responses before the module runs.
+    for service in ("bedrock", "bedrock-runtime", "s3"):
         fake_client(None, service)
     yield stubbers
     for stub in stubbers.values():

@@ -185,3 +185,39 @@ def test_responses_dest_is_not_written_in_check_mode(capsys, stubber, tmp_path):
     result = run_module(capsys, task(bodies=[{}], responses_dest=str(dest)), check_mode=True)
     assert result["_exit_code"] == 0 and len(result["responses"]) == 1
     assert not dest.exists()
+
+
+def test_each_request_refused_on_demand_names_the_profiles_from_one_listing(capsys, aws_stubbers):
+    sonnet = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+    refusal = (
+        f"Invocation of model ID {sonnet} with on-demand throughput isn't supported. Retry your request with the ID "
+        "or ARN of an inference profile that contains this model."
+    )
+    runtime, control = aws_stubbers["bedrock-runtime"], aws_stubbers["bedrock"]
+    runtime.add_client_error("invoke_model", "ValidationException", refusal, 400)
+    runtime.add_response("invoke_model", ok_reply({"ok": 1}))
+    runtime.add_client_error("invoke_model", "ValidationException", refusal, 400)
+    control.add_response(
+        "list_inference_profiles",
+        {
+            "inferenceProfileSummaries": [
+                {
+                    "inferenceProfileName": "US Claude Sonnet 4.5",
+                    "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.{sonnet}",
+                    "models": [{"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{sonnet}"}],
+                    "inferenceProfileId": f"us.{sonnet}",
+                    "status": "ACTIVE",
+                    "type": "SYSTEM_DEFINED",
+                }
+            ]
+        },
+        {"typeEquals": "SYSTEM_DEFINED"},
+    )
+    result = run_module(capsys, task(model_id=sonnet, bodies=[{}, {}, {}]))
+    runtime.assert_no_pending_responses()
+    control.assert_no_pending_responses()  # one listing: a second would have found nothing queued
+    assert result["_exit_code"] == 1 and result["summary"]["failed"] == 2
+    hint = f"Failed to invoke Bedrock model '{sonnet}' (system-defined inference profiles that carry {sonnet}: us.{sonnet})"
+    assert result["responses"][0]["msg"].startswith(hint + ": An error occurred (ValidationException)")
+    assert result["responses"][2]["msg"] == result["responses"][0]["msg"]
+    assert result["responses"][1]["raw_response"] == {"ok": 1}
