@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: measure how fast many prompts go with amazon.ai.bedrock_invoke_models, what a user pays per call of
-# amazon.ai.bedrock_invoke_model and of amazon.ai.bedrock_converse, and how batch inference jobs
-# (amazon.ai.bedrock_model_invocation_job) grow with their records, against the project's Bedrock fake on 127.0.0.1
+# amazon.ai.bedrock_invoke_model and of amazon.ai.bedrock_converse, how batch inference jobs
+# (amazon.ai.bedrock_model_invocation_job) grow with their records, and how fast a guardrail's test cases go in one
+# task of amazon.ai.bedrock_apply_guardrail, against the project's Bedrock fake on 127.0.0.1
 # (and moto's S3 behind it), and write docs/benchmarks.md. A benchmark, not a test: it fails only when a
 # measurement cannot be taken, never because a number misses its goal.
 #
@@ -11,9 +12,10 @@
 #   BENCH_ONLY=many scripts/bench.sh
 #                               only the scenario families named, comma-separated: many (many prompts in one
 #                               task, about 7 minutes), one (one call per task), converse (bedrock_converse
-#                               against bedrock_invoke_model, under a minute a round) or batch (batch inference
+#                               against bedrock_invoke_model, under a minute a round), batch (batch inference
 #                               jobs of 1,000 to 50,000 records and 1,000 embeddings, with moto's S3 behind the
-#                               fake's address: about 3 minutes with BENCH_ROUNDS=1); their report goes to
+#                               fake's address: about 3 minutes with BENCH_ROUNDS=1) or guardrail (1,000 test
+#                               cases of a guardrail in one task, under a minute a round); their report goes to
 #                               build/bench/benchmarks.md and docs/benchmarks.md is left alone. How the families
 #                               are laid out, and how to add one: scripts/bench/README.md
 #

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: run examples/bedrock_demo.yml against the project's local Bedrock Runtime endpoint on 127.0.0.1.
 # Nothing leaves the machine: the endpoint answers like the real model families do, from the request.
+# DEMO_PLAYBOOK=examples/other.yml runs another example the same way (examples/bedrock_guardrail_release.yml).
 #
 # It runs on PYTHON if set (make demo PYTHON=3.10, a version or an interpreter), else in the venv (.venv) if there is
 # one, else on the first Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then
@@ -59,4 +60,4 @@ AWS_ACCESS_KEY_ID=AKIDAMAZONAIDEMO \
 AWS_SECRET_ACCESS_KEY=amazon-ai-demo-secret \
 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
 ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-  ansible-playbook examples/bedrock_demo.yml "$@"
+  ansible-playbook "${DEMO_PLAYBOOK:-examples/bedrock_demo.yml}" "$@"

@@ -13,9 +13,7 @@ send (files read, base64 decoded exactly once) and the one to return (as the tas
 from __future__ import annotations
 
 import base64
-import binascii
 import copy
-import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -25,38 +23,14 @@ from typing import Optional
 from typing import Set
 from typing import Tuple
 
-from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_s3_uri
+from ansible_collections.amazon.ai.plugins.module_utils.media import FORMATS
+from ansible_collections.amazon.ai.plugins.module_utils.media import decode_base64
+from ansible_collections.amazon.ai.plugins.module_utils.media import error_at as _error
+from ansible_collections.amazon.ai.plugins.module_utils.media import file_format
+from ansible_collections.amazon.ai.plugins.module_utils.media import read_file
+from ansible_collections.amazon.ai.plugins.module_utils.media import with_article as _a
 
-# The formats each kind of media block takes (botocore's service model), and the file extensions naming them.
-FORMATS: Dict[str, Tuple[str, ...]] = {
-    "image": ("png", "jpeg", "gif", "webp"),
-    "document": ("pdf", "csv", "doc", "docx", "xls", "xlsx", "html", "txt", "md"),
-    "video": ("mkv", "mov", "mp4", "webm", "flv", "mpeg", "mpg", "wmv", "three_gp"),
-    "audio": (
-        "mp3",
-        "opus",
-        "wav",
-        "aac",
-        "flac",
-        "mp4",
-        "ogg",
-        "mkv",
-        "mka",
-        "x-aac",
-        "m4a",
-        "mpeg",
-        "mpga",
-        "pcm",
-        "webm",
-    ),
-}
-EXTENSION_ALIASES: Dict[str, Dict[str, str]] = {
-    "image": {"jpg": "jpeg"},
-    "document": {"htm": "html", "markdown": "md"},
-    "video": {"3gp": "three_gp"},
-    "audio": {},
-}
 MEDIA_KINDS = tuple(FORMATS)
 # Every key a content block may hold (ContentBlock is a union: exactly one key a block).
 BLOCK_KEYS = (
@@ -88,14 +62,6 @@ DOCUMENT_NAME_PATTERN = re.compile(r"[A-Za-z0-9\-()\[\]]+(?: [A-Za-z0-9\-()\[\]]
 _NAME_DISALLOWED = re.compile(r"[^A-Za-z0-9\-()\[\] ]+")
 
 
-def _error(where: str, problem: str) -> BedrockParameterError:
-    return BedrockParameterError(f"{where}: {problem}")
-
-
-def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
-
-
 def _one_key(block: Any, where: str, allowed: Tuple[str, ...]) -> str:
     """The one key of a union block, or an error naming where it is and what it may hold."""
     if not isinstance(block, Mapping):
@@ -107,18 +73,6 @@ def _one_key(block: Any, where: str, allowed: Tuple[str, ...]) -> str:
     if keys[0] not in allowed:
         raise _error(where, f"{keys[0]!r} is not one of {', '.join(allowed)}")
     return keys[0]
-
-
-def file_format(kind: str, name: str, where: str) -> str:
-    """The API's format for a file of kind (image, document, ...), from its name's extension."""
-    base = name.rstrip("/").rsplit("/", 1)[-1]
-    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
-    extension = EXTENSION_ALIASES[kind].get(extension, extension)
-    if extension in FORMATS[kind]:
-        return extension
-    accepted = sorted(set(FORMATS[kind]) | set(EXTENSION_ALIASES[kind]))
-    shown = f".{extension}" if extension else "no extension"
-    raise _error(where, f"{name!r} has {shown}; {_a(kind)} must be a file ending in one of .{', .'.join(accepted)}")
 
 
 def document_name(file_name: str) -> str:
@@ -145,36 +99,6 @@ def unique_names(names: List[str]) -> List[str]:
     return unique
 
 
-def decode_base64(text: Any, where: str) -> bytes:
-    """The bytes that base64 text stands for (white space ignored), exactly once decoded."""
-    if not isinstance(text, str):
-        raise _error(where, f"must be base64 text, not {type(text).__name__}")
-    compact = re.sub(r"\s+", "", text)
-    try:
-        data = base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError):
-        raise _error(where, "is not valid base64 text (encode the data once, for example with b64encode)") from None
-    if not data:
-        raise _error(where, "is empty; Bedrock takes at least one byte")
-    return data
-
-
-def read_file(path: Any, where: str, kind: str) -> bytes:
-    """The bytes of a file on the host running the module."""
-    if not isinstance(path, str) or not path:
-        raise _error(where, "must be a file path")
-    try:
-        with open(os.path.expanduser(path), "rb") as handle:
-            data = handle.read(MAX_BYTES.get(kind, 1 << 62) + 1)
-    except OSError as e:
-        raise _error(where, f"cannot read {path!r}: {e.strerror or e}") from None
-    if not data:
-        raise _error(where, f"{path!r} is empty")
-    if kind in MAX_BYTES and len(data) > MAX_BYTES[kind]:
-        raise _error(where, f"{path!r} is larger than the {MAX_BYTES[kind]} bytes Bedrock takes for {_a(kind)}")
-    return data
-
-
 def attachment(kind: str, location: Any, where: str) -> Dict[str, Any]:
     """A media block, as a task gives it, for a file (path or s3:// URI) attached to the prompt."""
     if not isinstance(location, str) or not location.strip():
@@ -199,7 +123,7 @@ def _media(kind: str, value: Any, where: str) -> Dict[str, Any]:
     if key == "bytes":
         sent["source"] = {"bytes": decode_base64(raw, f"{source_where}.bytes")}
     elif key == "path":
-        data = read_file(raw, f"{source_where}.path", kind)
+        data = read_file(raw, f"{source_where}.path", kind, MAX_BYTES.get(kind))
         sent["source"] = {"bytes": data}
         named_after = raw
     elif key == "s3Location":

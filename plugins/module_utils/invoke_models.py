@@ -44,8 +44,8 @@ from ansible_collections.amazon.ai.plugins.module_utils.invoke_model import invo
 from ansible_collections.amazon.ai.plugins.module_utils.responses import RESPONSES_DEST_OPTION
 from ansible_collections.amazon.ai.plugins.module_utils.responses import check_responses_dest
 from ansible_collections.amazon.ai.plugins.module_utils.responses import write_responses_dest
-from ansible_collections.amazon.ai.plugins.module_utils.sending import MAX_CONCURRENCY
 from ansible_collections.amazon.ai.plugins.module_utils.sending import AdaptiveLimiter
+from ansible_collections.amazon.ai.plugins.module_utils.sending import check_max_concurrency
 from ansible_collections.amazon.ai.plugins.module_utils.sending import retry_counts
 from ansible_collections.amazon.ai.plugins.module_utils.sending import run_concurrently
 from ansible_collections.amazon.ai.plugins.module_utils.sending import send_within
@@ -99,17 +99,6 @@ def expand_requests(task: Mapping) -> List[Dict[str, Any]]:
             "bodies or requests must be a list of requests (an empty list sends nothing), not null"
         )
     return [request_params(task, None, body) for body in task["bodies"]]
-
-
-def check_max_concurrency(value: int) -> None:
-    """Refuse a max_concurrency that is not a whole number of requests within MAX_CONCURRENCY."""
-    # ansible-core's int type lets a boolean through, and true would quietly mean 1.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BedrockParameterError(f"max_concurrency must be a whole number of requests, not {value!r}")
-    if not 1 <= value <= MAX_CONCURRENCY:
-        raise BedrockParameterError(
-            f"max_concurrency must be between 1 and {MAX_CONCURRENCY} requests in flight at once, not {value}"
-        )
 
 
 def _task_problem(task: Mapping) -> Optional[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Iterable
@@ -38,10 +39,22 @@ except ImportError:
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import is_busy
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retry_decorator
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 T = TypeVar("T")
 # The most calls a task may have in flight at once.
 MAX_CONCURRENCY = 64
+
+
+def check_max_concurrency(value: Any) -> None:
+    """Refuse a max_concurrency that is not a whole number of requests within MAX_CONCURRENCY."""
+    # ansible-core's int type lets a boolean through, and true would quietly mean 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BedrockParameterError(f"max_concurrency must be a whole number of requests, not {value!r}")
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise BedrockParameterError(
+            f"max_concurrency must be between 1 and {MAX_CONCURRENCY} requests in flight at once, not {value}"
+        )
 
 
 class AdaptiveLimiter:

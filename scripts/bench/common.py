@@ -218,15 +218,21 @@ def connect(timeout: float = PROCESS_TIMEOUT) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port or 80, timeout=timeout)
 
 
-def request(connection: http.client.HTTPConnection, method: str, path: str, body: bytes = b"") -> bytes:
-    """The body of the endpoint's answer; BenchError unless it is a 200."""
+def request(
+    connection: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    statuses: tuple[int, ...] = (200,),
+) -> bytes:
+    """The body of the endpoint's answer; BenchError unless its status is one of statuses."""
     try:
         connection.request(method, path, body, {"Content-Type": "application/json"})
         reply = connection.getresponse()
         payload = reply.read()
     except (OSError, http.client.HTTPException) as e:
         raise BenchError(f"the endpoint failed {method} {path}: {e!r}") from e
-    if reply.status != 200:
+    if reply.status not in statuses:
         raise BenchError(f"the endpoint answered {reply.status} to {method} {path}: {payload[:300]!r}")
     return payload
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import batch
 import converse
+import guardrail
 import many_prompts
 import one_call
 from common import Bench
@@ -40,7 +41,7 @@ from report import load_state
 from report import save_state
 
 # Every scenario family, in the order the report gives their sections (and the rounds begin with their blocks).
-FAMILIES: list[Any] = [many_prompts, one_call, converse, batch]
+FAMILIES: list[Any] = [many_prompts, one_call, converse, batch, guardrail]
 
 
 def select(only: str) -> list[Any]:

@@ -11,6 +11,7 @@ import os
 
 import batch
 import converse
+import guardrail
 import many_prompts
 import one_call
 import pytest
@@ -29,12 +30,13 @@ def test_every_family_has_a_distinct_name_the_interface_and_its_template():
 @pytest.mark.parametrize(
     "only, chosen",
     [
-        ("", [many_prompts, one_call, converse, batch]),
+        ("", [many_prompts, one_call, converse, batch, guardrail]),
         ("many", [many_prompts]),  # BENCH_ONLY=many, as before the families
         ("one", [one_call]),
         ("one,many", [many_prompts, one_call]),  # in the report's order, whatever the order asked
         (" many , ", [many_prompts]),
         ("batch,converse", [converse, batch]),
+        ("guardrail", [guardrail]),
     ],
 )
 def test_select_picks_the_families_named(only, chosen):
@@ -42,5 +44,7 @@ def test_select_picks_the_families_named(only, chosen):
 
 
 def test_select_refuses_a_family_that_does_not_exist():
-    with pytest.raises(ValueError, match="no such family: batches \\(choose from many, one, converse, batch\\)"):
+    with pytest.raises(
+        ValueError, match="no such family: batches \\(choose from many, one, converse, batch, guardrail\\)"
+    ):
         run.select("many,batches")

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the amazon.ai collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The conversation's content: blocks, files, base64, document names and the turn rules."""
+"""The conversation's content: blocks, files, document names and the turn rules (media.py reads and decodes)."""
 
 from __future__ import annotations
 
@@ -41,41 +41,6 @@ def tool_result(tool_use_id="t1", **extra):
 
 
 @pytest.mark.parametrize(
-    "kind, name, expected",
-    [
-        ("image", "a.png", "png"),
-        ("image", "/x/photo.JPG", "jpeg"),
-        ("image", "s3://bucket/dir/pic.jpeg", "jpeg"),
-        ("image", "anim.gif", "gif"),
-        ("image", "w.webp", "webp"),
-        ("document", "report.pdf", "pdf"),
-        ("document", "page.htm", "html"),
-        ("document", "notes.markdown", "md"),
-        ("document", "sheet.xlsx", "xlsx"),
-        ("video", "clip.3gp", "three_gp"),
-        ("video", "clip.mp4", "mp4"),
-        ("audio", "talk.mp3", "mp3"),
-    ],
-)
-def test_file_format_from_the_extension(kind, name, expected):
-    assert content.file_format(kind, name, "images[0]") == expected
-
-
-@pytest.mark.parametrize(
-    "kind, name, fragment",
-    [
-        ("image", "a.bmp", "has .bmp"),
-        ("image", "README", "has no extension"),
-        ("document", "report.exe", ".exe"),
-        ("image", "report.pdf", ".pdf"),
-    ],
-)
-def test_file_format_refuses(kind, name, fragment):
-    with pytest.raises(BedrockParameterError, match=f"^images\\[1\\]: .*{fragment}.*must be a file ending in"):
-        content.file_format(kind, name, "images[1]")
-
-
-@pytest.mark.parametrize(
     "file_name, expected",
     [
         ("report.pdf", "report"),
@@ -102,53 +67,6 @@ def test_unique_names():
     assert content.unique_names(["a", "a", "b", "a"]) == ["a", "a (2)", "b", "a (3)"]
     long = "x" * 200
     assert content.unique_names([long, long])[1] == "x" * 196 + " (2)"
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        (PNG_B64, PNG),
-        ("aGVs\nbG8=\n", b"hello"),  # As base64 tools wrap it.
-        ("  aGVsbG8=  ", b"hello"),
-    ],
-)
-def test_decode_base64(text, expected):
-    assert content.decode_base64(text, "m") == expected
-
-
-@pytest.mark.parametrize(
-    "text, fragment",
-    [
-        ("not base64!", "is not valid base64"),
-        ("aGVsbG8", "is not valid base64"),  # Padding missing.
-        ("", "is empty"),
-        (b"aGVsbG8=", "must be base64 text, not bytes"),
-        (None, "must be base64 text, not NoneType"),
-    ],
-)
-def test_decode_base64_refuses(text, fragment):
-    with pytest.raises(BedrockParameterError, match=f"^messages\\[0\\]: {fragment}"):
-        content.decode_base64(text, "messages[0]")
-
-
-@PROPERTY_SETTINGS
-@given(data=st.binary(min_size=1, max_size=200))
-def test_base64_is_decoded_exactly_once(data):
-    once = base64.b64encode(data).decode()
-    assert content.decode_base64(once, "x") == data
-    # Text that is base64 of base64 decodes to the base64 text, never further.
-    assert content.decode_base64(base64.b64encode(once.encode()).decode(), "x") == once.encode()
-
-
-@PROPERTY_SETTINGS
-@given(text=st.text(max_size=40))
-def test_decode_base64_decodes_or_refuses_naming_the_place(text):
-    try:
-        data = content.decode_base64(text, "where")
-    except BedrockParameterError as e:
-        assert str(e).startswith("where: ")
-    else:
-        assert data
 
 
 @PROPERTY_SETTINGS

@@ -168,21 +168,6 @@ def test_argument_spec_takes_the_invoke_options_for_the_task_and_each_request():
     assert all("default" not in option for option in entry.values())
 
 
-@pytest.mark.parametrize("value, ok", [(0, False), (1, True), (8, True), (64, True), (65, False), (-3, False)])
-def test_check_max_concurrency(value, ok):
-    if ok:
-        invoke_models.check_max_concurrency(value)
-    else:
-        with pytest.raises(BedrockParameterError, match="max_concurrency must be between 1 and 64"):
-            invoke_models.check_max_concurrency(value)
-
-
-@pytest.mark.parametrize("value", [True, False, 4.0, "4"])
-def test_check_max_concurrency_refuses_what_is_not_an_integer(value):
-    with pytest.raises(BedrockParameterError, match="max_concurrency must be a whole number of requests"):
-        invoke_models.check_max_concurrency(value)
-
-
 # Sending, against botocore's real service model.
 
 

@@ -18,7 +18,26 @@ from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import clients
 from ansible_collections.amazon.ai.plugins.module_utils import sending
+from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.sending import AdaptiveLimiter
+
+# The concurrency a task asks for.
+
+
+@pytest.mark.parametrize("value, ok", [(0, False), (1, True), (8, True), (64, True), (65, False), (-3, False)])
+def test_check_max_concurrency(value, ok):
+    if ok:
+        sending.check_max_concurrency(value)
+    else:
+        with pytest.raises(BedrockParameterError, match="max_concurrency must be between 1 and 64"):
+            sending.check_max_concurrency(value)
+
+
+@pytest.mark.parametrize("value", [True, False, 4.0, "4"])
+def test_check_max_concurrency_refuses_what_is_not_an_integer(value):
+    with pytest.raises(BedrockParameterError, match="max_concurrency must be a whole number of requests"):
+        sending.check_max_concurrency(value)
+
 
 # The concurrency limit.
 
