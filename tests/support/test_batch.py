@@ -354,6 +354,25 @@ def test_s3_shares_the_address_even_on_colliding_paths(srv: be.BedrockServer, ap
     assert operations and set(operations) == {"S3"}
 
 
+def test_sts_is_answered_by_moto_on_the_same_address(srv: be.BedrockServer, api: tuple[Any, Any]) -> None:
+    # A playbook asks STS for its account (amazon.aws.aws_caller_info) at the one AWS_URL it has.
+    sts = shared_session().client(
+        "sts",
+        endpoint_url=srv.url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDAMAZONAITEST",
+        aws_secret_access_key="amazon-ai-test-secret",
+    )
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    # Signed for a service moto is not asked for here: the fake's own "no such operation", never forwarded.
+    iam_scope = "AWS4-HMAC-SHA256 Credential=AKIDAMAZONAITEST/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, "
+    status, dummy, body = raw_request(
+        srv, "POST", "/", b"Action=ListRoles", {"Authorization": iam_scope + "Signature=0"}
+    )
+    assert status == 404 and b"No operation matches POST /" in body
+    assert [item["operation"] for item in recorded(srv)] == ["STS", None]
+
+
 def test_sigv4_checks_bedrock_calls_and_forwards_s3(moto_url: str) -> None:
     server = be.start_server(verify_sigv4=True, s3_upstream=moto_url, batch_defaults={"step_seconds": 0})
     try:
