@@ -1,9 +1,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP server of the fake: keep-alive HTTP/1.1 (or HTTPS), recording, SigV4, control routes, and routing.
 
-With ``--s3-upstream URL`` (moto's server) it serves S3 and STS on the same address: requests signed for ``s3`` or
-``sts`` (or unsigned and for none of its own routes: S3) are streamed there and back (s3_proxy.py), recorded with
-operation ``S3`` or ``STS``; and the model invocation logging configuration, forwarded there too (logging_proxy.py).
+With ``--s3-upstream URL`` (moto's server) it serves S3, STS and IAM on the same address: requests signed for ``s3``,
+``sts`` or ``iam`` (or unsigned and for none of its own routes: S3) are streamed there and back (s3_proxy.py), recorded
+with the service as their operation (``S3``, ...); and the model invocation logging configuration, forwarded there too (logging_proxy.py).
 
 Every API (one file each: invoke_model.py, ...) lists its operations as ``ROUTES``; API_ROUTES below joins them.
 Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_test/requests``, ``GET /_test/stats``
@@ -64,8 +64,8 @@ from .s3_proxy import signed_service
 from .sigv4 import verify_sigv4
 
 # The services moto's server answers behind this address (with --s3-upstream), told by the signature's scope: S3, and
-# STS, whose GetCallerIdentity a playbook asks for its account (amazon.aws.aws_caller_info).
-UPSTREAM_SERVICES = ("s3", "sts")
+# what amazon.aws.aws_caller_info asks a playbook's account of (STS's GetCallerIdentity, IAM's ListAccountAliases).
+UPSTREAM_SERVICES = ("s3", "sts", "iam")
 
 # Every API the fake serves.
 API_ROUTES: list[Route] = [
