@@ -401,7 +401,7 @@ def _bucket_name_flaw(bucket: str) -> Optional[str]:
 
 def split_s3_uri(uri: str) -> Tuple[str, str]:
     """(bucket, key) of an s3:// URI already checked."""
-    bucket, dummy, key = uri[len(S3_SCHEME) :].partition("/")
+    bucket, dummy, key = uri.split("://", 1)[1].partition("/")
     return bucket, key
 
 
