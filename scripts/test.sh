@@ -69,8 +69,9 @@ for stage in "${stages[@]}"; do
         "$collections/ansible_collections/amazon/ai/scripts/bench"
       ;;
     integration)
-      # The playbook tests, then the demo and a failing playbook run as AWX and the automation controller run a
-      # job (ansible-runner, credentials injected as environment variables); both run, either failing fails.
+      # The playbook tests, then the demo, the team set-up example (twice: the second run must change nothing) and
+      # a failing playbook run as AWX and the automation controller run a job (ansible-runner, credentials injected
+      # as environment variables); both run, either failing fails.
       rc=0
       for runme in tests/integration/targets/*/runme.sh; do
         "$runme" || rc=1

@@ -48,7 +48,14 @@ MODEL_ID_PATTERN = re.compile(r"[\x21-\x7e]+")
 ROLE_ARN_PATTERN = re.compile(r"arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+")
 TAG_PATTERN = re.compile(r"[a-zA-Z0-9\s._:/=+@-]*")
 S3_SCHEME = "s3://"
+# S3's rules for the name of a general purpose bucket (of which the service model's BucketName holds the length, and
+# S3Uri the pattern): no bucket has a name outside them, so whatever Bedrock is asked to read or write there would fail.
+MAX_BUCKET_NAME_LENGTH = 63
 S3_BUCKET_PATTERN = re.compile(r"[a-z0-9][-.a-z0-9]{1,61}[a-z0-9]")
+BUCKET_NAME_RULE = "3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
+IP_ADDRESS_PATTERN = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 S3_KEY_SEGMENT_PATTERN = re.compile(r"[-!_*'().a-zA-Z0-9]+")
 # The control plane's S3Uri, matched whole as the service does: the last word on what it accepts.
 S3_URI_PATTERN = re.compile(
@@ -361,9 +368,40 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
+def check_bucket_name(option: str, bucket: Any) -> None:
+    """Refuse, naming option, what S3's naming rules allow as the name of no (general purpose) bucket."""
+    flaw = None
+    if isinstance(bucket, str) and len(bucket) <= MAX_BUCKET_NAME_LENGTH:
+        # The two slips people make most are said as such, rather than as the whole rule.
+        if bucket != bucket.lower():
+            flaw = "it has upper-case letters"
+        elif "_" in bucket:
+            flaw = "it has an underscore"
+    if flaw is None:
+        check_name(option, bucket, S3_BUCKET_PATTERN, MAX_BUCKET_NAME_LENGTH, "bucket name", BUCKET_NAME_RULE)
+        flaw = _bucket_name_flaw(bucket)
+    if flaw is not None:
+        raise BedrockParameterError(f"{option} {bucket!r} is not a valid bucket name: {flaw}")
+
+
+def _bucket_name_flaw(bucket: str) -> Optional[str]:
+    """What S3's rules refuse in a name S3_BUCKET_PATTERN matches, or None."""
+    if ".." in bucket:
+        return "it has two periods in a row"
+    if IP_ADDRESS_PATTERN.fullmatch(bucket):
+        return "it is an IP address"
+    for prefix in RESERVED_BUCKET_PREFIXES:
+        if bucket.startswith(prefix):
+            return f"S3 keeps names starting with {prefix!r} for itself"
+    for suffix in RESERVED_BUCKET_SUFFIXES:
+        if bucket.endswith(suffix):
+            return f"S3 keeps names ending with {suffix!r} for itself"
+    return None
+
+
 def split_s3_uri(uri: str) -> Tuple[str, str]:
     """(bucket, key) of an s3:// URI already checked."""
-    bucket, dummy, key = uri[len(S3_SCHEME) :].partition("/")
+    bucket, dummy, key = uri.split("://", 1)[1].partition("/")
     return bucket, key
 
 
@@ -383,17 +421,7 @@ def check_s3_uri(option: str, uri: Any, any_key: bool = False) -> Tuple[str, str
     bucket, key = split_s3_uri(uri)
     if not bucket:
         raise BedrockParameterError(f"{option} {uri!r} names no bucket")
-    if bucket != bucket.lower():
-        raise BedrockParameterError(
-            f"{option} {uri!r}: bucket {bucket!r} has upper-case letters, which Bedrock refuses"
-        )
-    if "_" in bucket:
-        raise BedrockParameterError(f"{option} {uri!r}: bucket {bucket!r} has an underscore, which Bedrock refuses")
-    if not S3_BUCKET_PATTERN.fullmatch(bucket):
-        raise BedrockParameterError(
-            f"{option} {uri!r}: bucket {bucket!r} is not a bucket name Bedrock accepts (3 to 63 lower-case letters, "
-            "digits, '.' and '-', starting and ending with a letter or digit)"
-        )
+    check_bucket_name(f"{option} {uri!r}: bucket", bucket)
     if any_key:
         if not S3_OBJECT_URI_PATTERN.fullmatch(uri):
             raise BedrockParameterError(f"{option} {uri!r} is not an S3 URI Bedrock accepts")
@@ -427,7 +455,7 @@ def check_role_arn(role_arn: Any, option: str = "role_arn") -> None:
     """Refuse what is not the ARN of an IAM role."""
     if not isinstance(role_arn, str) or len(role_arn) > MAX_ROLE_ARN_LENGTH or not ROLE_ARN_PATTERN.fullmatch(role_arn):
         raise BedrockParameterError(
-            f"{option} must be the ARN of an IAM role such as arn:aws:iam::123456789012:role/bedrock-batch, "
+            f"{option} must be the ARN of an IAM role (arn:aws:iam::ACCOUNT:role/NAME, or role/PATH/NAME), "
             f"not {str(role_arn)[:200]!r}"
         )
 

@@ -28,8 +28,8 @@ from typing import Optional
 from typing import Tuple
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
-from ansible_collections.amazon.ai.plugins.module_utils.common import S3_BUCKET_PATTERN
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_bucket_name
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_name
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_role_arn
 from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
@@ -45,13 +45,6 @@ DATA_KIND_BOTO3 = {"video": "1.35.74", "audio": "1.42.1"}
 MAX_LOG_GROUP_NAME_LENGTH = 512
 LOG_GROUP_NAME_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]+")
 MAX_KEY_PREFIX_LENGTH = 1024
-MAX_BUCKET_NAME_LENGTH = 63
-# S3's rules for the name of a general purpose bucket, beyond common.S3_BUCKET_PATTERN: no bucket has a name outside
-# them, so Bedrock refuses it.
-BUCKET_NAME_RULE = "3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"
-IP_ADDRESS_PATTERN = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
-RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
-RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 
 
 def delivery_option(kind: str) -> str:
@@ -95,21 +88,6 @@ def logging_boto3_needs(params: Mapping) -> List[Tuple[str, str]]:
         for kind, version in DATA_KIND_BOTO3.items()
         if params.get(delivery_option(kind)) is not None
     ]
-
-
-def check_bucket_name(option: str, bucket: Any) -> None:
-    """Refuse, naming option, what cannot be the name of an S3 bucket (S3's naming rules)."""
-    check_name(option, bucket, S3_BUCKET_PATTERN, MAX_BUCKET_NAME_LENGTH, "bucket name", BUCKET_NAME_RULE)
-    if ".." in bucket:
-        raise BedrockParameterError(f"{option} {bucket!r} is not a valid bucket name: it has two periods in a row")
-    if IP_ADDRESS_PATTERN.fullmatch(bucket):
-        raise BedrockParameterError(f"{option} {bucket!r} is not a valid bucket name: it is an IP address")
-    reserved = [prefix for prefix in RESERVED_BUCKET_PREFIXES if bucket.startswith(prefix)]
-    reserved += [suffix for suffix in RESERVED_BUCKET_SUFFIXES if bucket.endswith(suffix)]
-    if reserved:
-        raise BedrockParameterError(
-            f"{option} {bucket!r} is not a valid bucket name: S3 keeps names with {reserved[0]!r} there for itself"
-        )
 
 
 def _check_key_prefix(option: str, prefix: Optional[str]) -> None:

@@ -59,8 +59,10 @@ options:
     description:
       - Where the job's records are, as V(s3://bucket/key). With O(bodies) or O(records) the object the module
         writes, which must end in V(.jsonl); otherwise one JSONL object or a folder of them.
-      - Bedrock refuses bucket names with upper-case letters or V(_), and keys with spaces, V(=) or characters
-        other than letters, digits and C(- ! _ * ' ( ) .); such URIs fail the task before anything is sent.
+      - A bucket name S3 does not allow (upper-case letters, V(_), two periods in a row, an IP address, a prefix
+        or suffix S3 keeps for itself such as V(xn--) or V(-s3alias)), and keys with spaces, V(=) or characters
+        other than letters, digits and C(- ! _ * ' ( ) .), which Bedrock refuses, fail the task before anything is
+        sent.
       - Needed to create the job.
     type: str
   output_s3_uri:

@@ -14,8 +14,8 @@
         accepts connections and reads each request whole, writes a line to L for it, and never answers.
 
 Each holds its port from the start (bound but not listening refuses connections, so no other process can take it)
-and writes the port number to the port file (and its process id to --pid-file). Each stops after --lifetime
-seconds.
+and writes the port number to the port file (and its process id to --pid-file); hang listens before it writes it.
+Each stops after --lifetime seconds.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def serve(
             time.sleep(3600)
     if mode == "late":
         time.sleep(delay)
-    sock.listen(64)
+        sock.listen(64)
     if listening_file:
         write_atomically(listening_file, f"{time.time()}\n")
     lock = threading.Lock()
@@ -161,6 +161,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     if args.pid_file:
         write_atomically(args.pid_file, f"{os.getpid()}\n")
     sock = bound_socket()
+    if args.mode == "hang":
+        # Nothing to refuse first: listening before the port file is written, it never refuses whoever read that file.
+        sock.listen(64)
     write_atomically(args.port_file, f"{sock.getsockname()[1]}\n")
     threading.Thread(
         target=serve, args=(args.mode, sock, args.delay, args.target, args.log, args.listening_file), daemon=True

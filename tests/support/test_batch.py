@@ -354,6 +354,22 @@ def test_s3_shares_the_address_even_on_colliding_paths(srv: be.BedrockServer, ap
     assert operations and set(operations) == {"S3"}
 
 
+def test_sts_and_iam_are_answered_by_moto_on_the_same_address(srv: be.BedrockServer, api: tuple[Any, Any]) -> None:
+    # What amazon.aws.aws_caller_info asks, at the one AWS_URL a playbook has.
+    keys = {"aws_access_key_id": "AKIDAMAZONAITEST", "aws_secret_access_key": "amazon-ai-test-secret"}
+    sts = shared_session().client("sts", endpoint_url=srv.url, region_name="us-east-1", **keys)
+    iam = shared_session().client("iam", endpoint_url=srv.url, region_name="us-east-1", **keys)
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    assert iam.list_account_aliases()["AccountAliases"] == []
+    # Signed for a service moto is not asked for here: the fake's own "no such operation", never forwarded.
+    ec2_scope = "AWS4-HMAC-SHA256 Credential=AKIDAMAZONAITEST/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, "
+    status, dummy, body = raw_request(
+        srv, "POST", "/", b"Action=DescribeVpcs", {"Authorization": ec2_scope + "Signature=0"}
+    )
+    assert status == 404 and b"No operation matches POST /" in body
+    assert [item["operation"] for item in recorded(srv)] == ["STS", "IAM", None]
+
+
 def test_sigv4_checks_bedrock_calls_and_forwards_s3(moto_url: str) -> None:
     server = be.start_server(verify_sigv4=True, s3_upstream=moto_url, batch_defaults={"step_seconds": 0})
     try:

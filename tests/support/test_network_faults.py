@@ -94,14 +94,27 @@ def test_refuse_never_listens(tmp_path):
         process.wait()
 
 
+def logged(log, count: int, timeout: float = 20.0) -> list[dict]:
+    """The log's JSON lines once it has count of them (its writer is another process: it may not have run yet)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = log.read_text().splitlines() if log.exists() else []
+        if len(lines) >= count or time.monotonic() > deadline:
+            return [json.loads(line) for line in lines]
+        time.sleep(0.05)
+
+
 def test_hang_records_each_request_and_never_answers(tmp_path):
     log = tmp_path / "hang.log"
     process, port = start(tmp_path, "hang", "--log", str(log))
     try:
+        # Listening once its port is known: the connection is taken at once, and the request never answered.
         with pytest.raises(socket.timeout):
             post(port, b"{}", 1)
-        lines = [json.loads(line) for line in log.read_text().splitlines()]
-        assert [(line["method"], line["path"]) for line in lines] == [("POST", "/model/m/invoke")]
+        with pytest.raises(socket.timeout):
+            post(port, b'{"again": true}', 1)
+        lines = logged(log, 2)
+        assert [(line["method"], line["path"]) for line in lines] == [("POST", "/model/m/invoke")] * 2
     finally:
         process.kill()
         process.wait()

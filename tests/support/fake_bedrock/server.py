@@ -1,9 +1,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP server of the fake: keep-alive HTTP/1.1 (or HTTPS), recording, SigV4, control routes, and routing.
 
-With ``--s3-upstream URL`` (moto's server) it serves S3 on the same address: requests signed for ``s3`` (or unsigned
-and for none of its own routes) are streamed there and back (s3_proxy.py), recorded with operation ``S3``; and the
-model invocation logging configuration, forwarded there too (logging_proxy.py).
+With ``--s3-upstream URL`` (moto's server) it serves S3, STS and IAM on the same address: requests signed for ``s3``,
+``sts`` or ``iam`` (or unsigned and for none of its own routes: S3) are streamed there and back (s3_proxy.py), recorded
+with the service as their operation (``S3``, ...); and the model invocation logging configuration, forwarded there too (logging_proxy.py).
 
 Every API (one file each: invoke_model.py, ...) lists its operations as ``ROUTES``; API_ROUTES below joins them.
 Control routes (never signed, never recorded): ``GET /_test/health``, ``GET /_test/requests``, ``GET /_test/stats``
@@ -62,6 +62,10 @@ from .s3_proxy import S3Upstream
 from .s3_proxy import forward
 from .s3_proxy import signed_service
 from .sigv4 import verify_sigv4
+
+# The services moto's server answers behind this address (with --s3-upstream), told by the signature's scope: S3, and
+# what amazon.aws.aws_caller_info asks a playbook's account of (STS's GetCallerIdentity, IAM's ListAccountAliases).
+UPSTREAM_SERVICES = ("s3", "sts", "iam")
 
 # Every API the fake serves.
 API_ROUTES: list[Route] = [
@@ -174,19 +178,25 @@ class BedrockHandler(BaseHTTPRequestHandler):
             self.server.log(f"{self.address_string()} - - {route.operation or 'control'} failed: {exc!r}")
             return error_reply(500, "InternalServerException", f"The fake Bedrock endpoint failed: {exc!r}")
 
-    def _for_s3(self, path: str, query: str) -> bool:
-        """Whether to forward a request to the S3 upstream: signed for s3, or unsigned and for no route of ours."""
+    def _for_upstream(self, path: str, query: str) -> str | None:
+        """The service of a request to forward to moto (UPSTREAM_SERVICES), or None: signed for one of them, or
+        unsigned and for no route of ours (then S3)."""
         if self.server.s3 is None:
-            return False
+            return None
         service = signed_service(self.headers, query)
-        return service == "s3" if service is not None else not batch.is_bedrock_path(path)
+        if service is None:
+            return None if batch.is_bedrock_path(path) else "s3"
+        return service if service in UPSTREAM_SERVICES else None
 
     def _dispatch(self) -> None:
         parts = urlsplit(self.path)
         path = parts.path
-        if self._for_s3(path, parts.query):
+        upstream_service = self._for_upstream(path, parts.query)
+        if upstream_service is not None:
             # Streamed both ways (never read whole here), and recorded without its body.
-            self.server.recorder.record({"method": self.command, "path": self.path, "operation": "S3"})
+            self.server.recorder.record(
+                {"method": self.command, "path": self.path, "operation": upstream_service.upper()}
+            )
             forward(self, self.server.s3)
             return
         logging_operation = logging_proxy.operation(self.command, path)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -30,6 +31,16 @@ NOT_RETRIED = [
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "not_retried" in metafunc.fixturenames:
         metafunc.parametrize("not_retried", NOT_RETRIED, ids=[code for code, dummy in NOT_RETRIED])
+
+
+@pytest.fixture(autouse=True)
+def forget_module_warnings():
+    """Each test starts with no warning recorded: outside the controller, ansible-core keeps a module's warnings in
+    a process-wide table until the module exits, so one test's warnings would otherwise show in the next one's
+    result (as they do when a file's tests run on their own)."""
+    for table in ("_global_warnings", "_global_deprecations"):
+        getattr(ansible_warnings, table).clear()
+    yield
 
 
 @pytest.fixture(name="invoke_params")

@@ -34,6 +34,13 @@ def test_the_patterns_here_are_the_service_models(bedrock_shapes):
         common.MAX_TAG_VALUE_LENGTH,
     )
     assert bedrock_shapes["TagList"]["max"] == common.MAX_TAGS
+    # BucketName gives a length, which the shared bucket pattern holds: 3 to 63 characters.
+    assert (bedrock_shapes["BucketName"]["min"], bedrock_shapes["BucketName"]["max"]) == (
+        3,
+        common.MAX_BUCKET_NAME_LENGTH,
+    )
+    assert not common.S3_BUCKET_PATTERN.fullmatch("ab") and common.S3_BUCKET_PATTERN.fullmatch("abc")
+    assert common.S3_BUCKET_PATTERN.fullmatch("a" * 63) and not common.S3_BUCKET_PATTERN.fullmatch("a" * 64)
     assert re.fullmatch(bedrock_shapes["IdempotencyToken"]["pattern"], common.client_request_token({"name": "x"}))
 
 
@@ -484,6 +491,44 @@ def test_check_name_says_an_before_a_vowel():
 
 
 @pytest.mark.parametrize(
+    "bucket",
+    ["abc", "my-logs", "my.logs.2026", "a" * 63, "0-bucket-9", "x-n--ok", "bucket-s3alias-not", "1.2.3.4.5"],
+)
+def test_check_bucket_name_accepts_what_s3_allows(bucket):
+    common.check_bucket_name("s3.bucket_name", bucket)
+
+
+@pytest.mark.parametrize(
+    "bucket, message",
+    [
+        ("", "s3.bucket_name must be a bucket name, not ''"),
+        (None, "s3.bucket_name must be a bucket name, not None"),
+        ("ab", "s3.bucket_name 'ab' is not a valid bucket name: 3 to 63 lower-case letters"),
+        ("a" * 64, "s3.bucket_name is 64 characters long; bucket names have at most 63"),
+        ("My-Logs", "s3.bucket_name 'My-Logs' is not a valid bucket name: it has upper-case letters"),
+        ("my_logs", "s3.bucket_name 'my_logs' is not a valid bucket name: it has an underscore"),
+        ("-logs", "'-logs' is not a valid bucket name: 3 to 63 lower-case letters"),
+        ("logs.", "'logs.' is not a valid bucket name: 3 to 63 lower-case letters"),
+        ("s3://logs", "'s3://logs' is not a valid bucket name: 3 to 63 lower-case letters"),
+        ("my..logs", "'my..logs' is not a valid bucket name: it has two periods in a row"),
+        ("192.168.5.4", "'192.168.5.4' is not a valid bucket name: it is an IP address"),
+        ("xn--logs", "S3 keeps names starting with 'xn--' for itself"),
+        ("sthree-logs", "S3 keeps names starting with 'sthree-' for itself"),
+        ("amzn-s3-demo-logs", "S3 keeps names starting with 'amzn-s3-demo-' for itself"),
+        ("logs-s3alias", "S3 keeps names ending with '-s3alias' for itself"),
+        ("logs--ol-s3", "S3 keeps names ending with '--ol-s3' for itself"),
+        ("logs.mrap", "S3 keeps names ending with '.mrap' for itself"),
+        ("logs--x-s3", "S3 keeps names ending with '--x-s3' for itself"),
+        ("logs--table-s3", "S3 keeps names ending with '--table-s3' for itself"),
+    ],
+)
+def test_check_bucket_name_refuses_what_s3_does_not_allow(bucket, message):
+    with pytest.raises(common.BedrockParameterError, match="^s3.bucket_name ") as excinfo:
+        common.check_bucket_name("s3.bucket_name", bucket)
+    assert message in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
     "uri, expected",
     [
         ("s3://my-bucket", ("my-bucket", "")),
@@ -504,10 +549,16 @@ def test_check_s3_uri_accepts_what_bedrock_accepts(uri, expected):
         (None, "must be an S3 URI"),
         ("s3://", "names no bucket"),
         ("s3:///key", "names no bucket"),
-        ("s3://My-Bucket/x", "upper-case"),
-        ("s3://my_bucket/x", "underscore"),
-        ("s3://b/in/", "is not a bucket name"),
-        ("s3://-bucket/x", "is not a bucket name"),
+        ("s3://My-Bucket/x", "'s3://My-Bucket/x': bucket 'My-Bucket' is not a valid bucket name: it has upper-case"),
+        ("s3://my_bucket/x", "bucket 'my_bucket' is not a valid bucket name: it has an underscore"),
+        ("s3://b/in/", "bucket 'b' is not a valid bucket name: 3 to 63"),
+        ("s3://-bucket/x", "bucket '-bucket' is not a valid bucket name"),
+        ("s3://" + "b" * 64 + "/x", "bucket is 64 characters long; bucket names have at most 63"),
+        # The service's S3Uri pattern lets these through; S3 has no such bucket.
+        ("s3://my..bucket/x", "bucket 'my..bucket' is not a valid bucket name: it has two periods in a row"),
+        ("s3://10.0.0.1/x", "bucket '10.0.0.1' is not a valid bucket name: it is an IP address"),
+        ("s3://xn--bucket/x", "S3 keeps names starting with 'xn--' for itself"),
+        ("s3://bucket--ol-s3/", "S3 keeps names ending with '--ol-s3' for itself"),
         ("s3://bucket/dt=2026-01-01/", "'='"),
         ("s3://bucket/my file.jsonl", "white space"),
         ("s3://bucket/a//b", "empty folder name"),
@@ -546,7 +597,8 @@ def test_check_s3_uri_of_an_object_takes_any_key(uri, expected):
 @pytest.mark.parametrize(
     "uri, reason",
     [
-        ("s3://UPPER/a.png", "bucket 'UPPER' has upper-case letters"),
+        ("s3://UPPER/a.png", "bucket 'UPPER' is not a valid bucket name: it has upper-case letters"),
+        ("s3://images.mrap/a.png", "bucket 'images.mrap' is not a valid bucket name: S3 keeps names ending with"),
         ("https://b/a.png", "must be an S3 URI"),
         ("s3://bucket/" + "k" * 1100, "at most 1024"),
     ],
@@ -563,6 +615,17 @@ def test_check_s3_uri_of_an_object_checks_the_bucket(uri, reason):
 def test_check_role_arn_refuses(role_arn):
     with pytest.raises(common.BedrockParameterError, match="^role_arn must be the ARN of an IAM role"):
         common.check_role_arn(role_arn)
+
+
+@pytest.mark.parametrize("option", ["role_arn", "cloudwatch.role_arn"])
+def test_check_role_arn_words_its_message_for_any_caller(option):
+    # The form of a role ARN, with no caller's role name (a logging task was told of role/bedrock-batch).
+    with pytest.raises(common.BedrockParameterError) as excinfo:
+        common.check_role_arn("arn:aws:bedrock:us-east-1::foundation-model/x", option)
+    assert str(excinfo.value) == (
+        f"{option} must be the ARN of an IAM role (arn:aws:iam::ACCOUNT:role/NAME, or role/PATH/NAME), "
+        "not 'arn:aws:bedrock:us-east-1::foundation-model/x'"
+    )
 
 
 def test_check_role_arn_accepts():

@@ -12,15 +12,15 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from ansible_collections.amazon.ai.plugins.module_utils import common
 from ansible_collections.amazon.ai.plugins.module_utils import model_invocation_logging as logging_
-from ansible_collections.amazon.ai.plugins.module_utils.common import S3_BUCKET_PATTERN
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
 ROLE = "arn:aws:iam::123456789012:role/bedrock-logging"
 ALL_KINDS = logging_.DATA_KINDS
 SERVICE_MODEL = botocore.session.get_session().get_service_model("bedrock")
-SHAPES = {name: SERVICE_MODEL.shape_for(name) for name in ("LoggingConfig", "LogGroupName", "KeyPrefix", "BucketName")}
+SHAPES = {name: SERVICE_MODEL.shape_for(name) for name in ("LoggingConfig", "LogGroupName", "KeyPrefix")}
 
 
 def task(**overrides):
@@ -40,12 +40,6 @@ def test_limits_are_the_service_models():
     # A new botocore that changes a limit, or a kind of data, shows here.
     assert SHAPES["LogGroupName"].metadata == {"min": 1, "max": logging_.MAX_LOG_GROUP_NAME_LENGTH}
     assert SHAPES["KeyPrefix"].metadata["max"] == logging_.MAX_KEY_PREFIX_LENGTH
-    bucket = SHAPES["BucketName"].metadata
-    assert bucket["max"] == logging_.MAX_BUCKET_NAME_LENGTH
-    # The shared bucket pattern holds the minimum: 3 characters.
-    assert (bucket["min"], bucket["max"]) == (3, 63)
-    assert not S3_BUCKET_PATTERN.fullmatch("ab") and S3_BUCKET_PATTERN.fullmatch("abc")
-    assert S3_BUCKET_PATTERN.fullmatch("a" * 63) and not S3_BUCKET_PATTERN.fullmatch("a" * 64)
     members = [name for name in SHAPES["LoggingConfig"].members if name.endswith("DataDeliveryEnabled")]
     assert sorted(members) == sorted(f"{kind}DataDeliveryEnabled" for kind in ALL_KINDS)
     logs = botocore.session.get_session().get_service_model("logs").shape_for("LogGroupName").metadata
@@ -89,44 +83,6 @@ def test_sendable_kinds_follow_the_boto3_version(version, expected):
 )
 def test_boto3_needs_count_any_value_set(overrides, expected):
     assert logging_.logging_boto3_needs(task(**overrides)) == expected
-
-
-@pytest.mark.parametrize(
-    "bucket",
-    ["abc", "my-logs", "my.logs.2026", "a" * 63, "0-bucket-9", "x-n--ok", "bucket-s3alias-not"],
-)
-def test_bucket_names_s3_accepts(bucket):
-    logging_.check_bucket_name("s3.bucket_name", bucket)
-
-
-@pytest.mark.parametrize(
-    "bucket, message",
-    [
-        ("", "s3.bucket_name must be a bucket name, not ''"),
-        (None, "s3.bucket_name must be a bucket name, not None"),
-        ("ab", "s3.bucket_name 'ab' is not a valid bucket name: 3 to 63 lower-case letters"),
-        ("a" * 64, "s3.bucket_name is 64 characters long; bucket names have at most 63"),
-        ("My-Logs", "s3.bucket_name 'My-Logs' is not a valid bucket name: 3 to 63 lower-case letters"),
-        ("my_logs", "'my_logs' is not a valid bucket name"),
-        ("-logs", "'-logs' is not a valid bucket name"),
-        ("logs.", "'logs.' is not a valid bucket name"),
-        ("s3://logs", "'s3://logs' is not a valid bucket name"),
-        ("my..logs", "'my..logs' is not a valid bucket name: it has two periods in a row"),
-        ("192.168.5.4", "'192.168.5.4' is not a valid bucket name: it is an IP address"),
-        ("xn--logs", "'xn--' there for itself"),
-        ("sthree-logs", "'sthree-' there for itself"),
-        ("amzn-s3-demo-logs", "'amzn-s3-demo-' there for itself"),
-        ("logs-s3alias", "'-s3alias' there for itself"),
-        ("logs--ol-s3", "'--ol-s3' there for itself"),
-        ("logs.mrap", "'.mrap' there for itself"),
-        ("logs--x-s3", "'--x-s3' there for itself"),
-        ("logs--table-s3", "'--table-s3' there for itself"),
-    ],
-)
-def test_bucket_names_s3_refuses(bucket, message):
-    with pytest.raises(BedrockParameterError, match="^s3.bucket_name ") as excinfo:
-        logging_.check_bucket_name("s3.bucket_name", bucket)
-    assert message in str(excinfo.value)
 
 
 @pytest.mark.parametrize(
@@ -277,8 +233,8 @@ def test_the_same_configuration_compares_equal_whatever_the_reply_adds():
 
 # Tasks the checks accept: every option in its possible shapes, values kept within what the checks allow.
 buckets = st.from_regex(r"[a-z0-9]([a-z0-9-]{1,20}\.)?[a-z0-9-]{1,20}[a-z0-9]", fullmatch=True).filter(
-    lambda name: not name.startswith(logging_.RESERVED_BUCKET_PREFIXES)
-    and not name.endswith(logging_.RESERVED_BUCKET_SUFFIXES)
+    lambda name: not name.startswith(common.RESERVED_BUCKET_PREFIXES)
+    and not name.endswith(common.RESERVED_BUCKET_SUFFIXES)
 )
 prefixes = st.none() | st.text(max_size=30)
 s3_options = st.fixed_dictionaries({"bucket_name": buckets, "key_prefix": prefixes})

@@ -292,7 +292,7 @@ def test_check_mode_looks_up_but_uploads_and_creates_nothing(capsys, aws_stubber
         ({"bodies": ["[1]"]}, "bodies[0] is JSON but not a JSON object"),
         (
             {"input_s3_uri": "s3://in_bucket/r.jsonl"},
-            "input_s3_uri 's3://in_bucket/r.jsonl': bucket 'in_bucket' has an underscore",
+            "input_s3_uri 's3://in_bucket/r.jsonl': bucket 'in_bucket' is not a valid bucket name: it has an underscore",
         ),
         ({"bodies": [{}], "input_s3_uri": "s3://in-bucket/batch/"}, "must name an object ending in .jsonl"),
         ({"role_arn": "bedrock-batch"}, "role_arn must be the ARN of an IAM role"),
