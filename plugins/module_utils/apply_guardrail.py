@@ -38,6 +38,7 @@ from ansible_collections.amazon.ai.plugins.module_utils.apply_guardrail_results 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import failure_message
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail_identifier
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail_version
 from ansible_collections.amazon.ai.plugins.module_utils.media import decode_base64
 from ansible_collections.amazon.ai.plugins.module_utils.media import file_format
@@ -56,11 +57,6 @@ OUTPUT_SCOPES = ("interventions", "full")
 QUALIFIERS = ("grounding_source", "query", "guard_content")
 EXPECTATIONS = ("intervened", "none")
 IMAGE_FORMATS = ("png", "jpeg")
-# GuardrailIdentifier (botocore's bedrock-runtime model): a guardrail id, or its ARN.
-GUARDRAIL_IDENTIFIER_PATTERN = re.compile(
-    r"[a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+"
-)
-MAX_GUARDRAIL_IDENTIFIER_LENGTH = 2048
 # Images a request may hold, and how large each may be (the Bedrock user guide's limits for guardrails on images:
 # "4 MB", read as the larger 4 MiB so that nothing the service takes is refused).
 MAX_IMAGES = 20
@@ -142,22 +138,6 @@ def apply_action(params: Mapping) -> str:
 
 
 # Checks -------------------------------------------------------------------------------------------------------------
-
-
-def check_guardrail_identifier(identifier: Any) -> None:
-    """Refuse a guardrail_identifier that is not a guardrail id or ARN."""
-    if not isinstance(identifier, str) or not identifier:
-        raise BedrockParameterError("guardrail_identifier must be a guardrail id or ARN, not empty")
-    if len(identifier) > MAX_GUARDRAIL_IDENTIFIER_LENGTH:
-        raise BedrockParameterError(
-            f"guardrail_identifier is {len(identifier)} characters long; the API takes at most "
-            f"{MAX_GUARDRAIL_IDENTIFIER_LENGTH}"
-        )
-    if not GUARDRAIL_IDENTIFIER_PATTERN.fullmatch(identifier):
-        raise BedrockParameterError(
-            f"guardrail_identifier {identifier!r} is not a guardrail id (lower-case letters and digits, such as "
-            "bedrock_guardrail's guardrail_id) or a guardrail ARN (arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID)"
-        )
 
 
 def check_cases(cases: Any) -> None:

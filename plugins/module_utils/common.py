@@ -41,6 +41,10 @@ MAX_TAG_VALUE_LENGTH = 256
 
 # The API accepts a positive version number of up to eight digits, or DRAFT (matched whole: no trailing newline).
 GUARDRAIL_VERSION_PATTERN = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
+# GuardrailId and GuardrailArn (botocore's bedrock model); a GuardrailIdentifier is either, at most 2048 characters.
+GUARDRAIL_ID_PATTERN = re.compile(r"[a-z0-9]+")
+GUARDRAIL_ARN_PATTERN = re.compile(r"arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+")
+MAX_GUARDRAIL_IDENTIFIER_LENGTH = 2048
 # An HTTP field value (RFC 9110): visible ASCII, with spaces or tabs only between visible characters.
 HEADER_VALUE_PATTERN = re.compile(r"[\x21-\x7e](?:[\x20\x21-\x7e\t]*[\x21-\x7e])?")
 # Model ids, inference profile ids and ARNs are visible ASCII with no spaces.
@@ -316,10 +320,26 @@ def check_guardrail_pair(params: Mapping) -> None:
         raise BedrockParameterError("guardrail_identifier and guardrail_version go together: set both or neither")
 
 
-def check_guardrail_version(version: Optional[str]) -> None:
-    """Refuse a guardrail_version that is neither a version number nor DRAFT."""
+def check_guardrail_version(version: Optional[str], option: str = "guardrail_version") -> None:
+    """Refuse a guardrail version (option) that is neither a version number nor DRAFT."""
     if version is not None and not GUARDRAIL_VERSION_PATTERN.fullmatch(version):
-        raise BedrockParameterError(f"guardrail_version must be a version number (1, 2, ...) or DRAFT, not {version!r}")
+        raise BedrockParameterError(f"{option} must be a version number (1, 2, ...) or DRAFT, not {version!r}")
+
+
+def check_guardrail_identifier(identifier: Any) -> None:
+    """Refuse a guardrail_identifier that is not a guardrail id or ARN."""
+    if not isinstance(identifier, str) or not identifier:
+        raise BedrockParameterError("guardrail_identifier must be a guardrail id or ARN, not empty")
+    if len(identifier) > MAX_GUARDRAIL_IDENTIFIER_LENGTH:
+        raise BedrockParameterError(
+            f"guardrail_identifier is {len(identifier)} characters long; the API takes at most "
+            f"{MAX_GUARDRAIL_IDENTIFIER_LENGTH}"
+        )
+    if not (GUARDRAIL_ID_PATTERN.fullmatch(identifier) or GUARDRAIL_ARN_PATTERN.fullmatch(identifier)):
+        raise BedrockParameterError(
+            f"guardrail_identifier {identifier!r} is not a guardrail id (lower-case letters and digits, such as "
+            "bedrock_guardrail's guardrail_id) or a guardrail ARN (arn:aws:bedrock:REGION:ACCOUNT:guardrail/ID)"
+        )
 
 
 def check_guardrail(params: Mapping) -> None:

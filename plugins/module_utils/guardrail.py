@@ -32,6 +32,8 @@ from ansible_collections.amazon.ai.plugins.module_utils import guardrail_config 
 from ansible_collections.amazon.ai.plugins.module_utils import guardrail_options as options
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_client
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail_identifier
+from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail_version
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_tags
 from ansible_collections.amazon.ai.plugins.module_utils.common import client_request_token
 from ansible_collections.amazon.ai.plugins.module_utils.tagging import build_tag_list
@@ -404,17 +406,12 @@ def publish(run: Run, draft: Dict[str, Any], versions: List[Dict[str, Any]], sho
 
 def check_info_params(params: Mapping) -> None:
     identifier, version = params.get("guardrail_identifier"), params.get("version")
-    if identifier is not None and not (
-        options.GUARDRAIL_ID_PATTERN.fullmatch(identifier) or options.GUARDRAIL_ARN_PATTERN.fullmatch(identifier)
-    ):
-        raise BedrockParameterError(
-            f"guardrail_identifier must be a guardrail's ID (lower-case letters and digits) or ARN, not {identifier!r}"
-        )
+    if identifier is not None:
+        check_guardrail_identifier(identifier)
     if params.get("name") is not None:
         options.NAME.normal(params["name"], "name", True)
     if version is not None:
-        if not options.VERSION_PATTERN.fullmatch(version):
-            raise BedrockParameterError(f"version must be DRAFT or a version number such as 1, not {version!r}")
+        check_guardrail_version(version, "version")
         if params.get("name") is None and identifier is None:
             raise BedrockParameterError("version needs name or guardrail_identifier, to say whose version")
 

@@ -73,31 +73,6 @@ def png_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "identifier", ["abc123def456", "a", ARN, "arn:aws-cn:bedrock:cn-north-1:123456789012:guardrail/x1"]
-)
-def test_identifier_accepted(identifier):
-    ag.check_guardrail_identifier(identifier)
-
-
-@pytest.mark.parametrize(
-    "identifier, fragment",
-    [
-        ("", "not empty"),
-        (None, "not empty"),
-        ("My-Guardrail", "is not a guardrail id"),
-        ("abc def", "is not a guardrail id"),
-        ("arn:aws:bedrock:us-east-1:123456789012:guardrail/ABC", "is not a guardrail id"),
-        ("arn:aws:bedrock:us-east-1:1234:guardrail/abc", "is not a guardrail id"),
-        ("abc\n", "is not a guardrail id"),
-        ("a" * 2049, "2049 characters long; the API takes at most 2048"),
-    ],
-)
-def test_identifier_refused(identifier, fragment):
-    with pytest.raises(BedrockParameterError, match=f"^guardrail_identifier .*{fragment}"):
-        ag.check_guardrail_identifier(identifier)
-
-
-@pytest.mark.parametrize(
     "cases, message",
     [
         ([], r"^tests must list at least one case"),

@@ -42,6 +42,17 @@ def test_the_patterns_here_are_the_service_models(bedrock_shapes):
     assert not common.S3_BUCKET_PATTERN.fullmatch("ab") and common.S3_BUCKET_PATTERN.fullmatch("abc")
     assert common.S3_BUCKET_PATTERN.fullmatch("a" * 63) and not common.S3_BUCKET_PATTERN.fullmatch("a" * 64)
     assert re.fullmatch(bedrock_shapes["IdempotencyToken"]["pattern"], common.client_request_token({"name": "x"}))
+    assert bedrock_shapes["GuardrailId"]["pattern"] == common.GUARDRAIL_ID_PATTERN.pattern
+    assert bedrock_shapes["GuardrailArn"]["pattern"] == common.GUARDRAIL_ARN_PATTERN.pattern
+    assert bedrock_shapes["GuardrailIdentifier"]["pattern"] == (
+        f"(({common.GUARDRAIL_ID_PATTERN.pattern})|({common.GUARDRAIL_ARN_PATTERN.pattern}))"
+    )
+    assert bedrock_shapes["GuardrailIdentifier"]["max"] == common.MAX_GUARDRAIL_IDENTIFIER_LENGTH
+    assert bedrock_shapes["GuardrailVersion"]["pattern"] == "(([1-9][0-9]{0,7})|(DRAFT))"
+    assert common.GUARDRAIL_VERSION_PATTERN.fullmatch("DRAFT") and common.GUARDRAIL_VERSION_PATTERN.fullmatch("1" * 8)
+    assert not common.GUARDRAIL_VERSION_PATTERN.fullmatch("0") and not common.GUARDRAIL_VERSION_PATTERN.fullmatch(
+        "1" * 9
+    )
 
 
 def test_invalid_task_message():
@@ -463,6 +474,37 @@ def test_check_guardrail(identifier, version, message):
     else:
         with pytest.raises(common.BedrockParameterError, match=message):
             common.check_guardrail(params)
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "abc123def456",
+        "a",
+        "arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456",
+        "arn:aws-cn:bedrock:cn-north-1:123456789012:guardrail/x1",
+    ],
+)
+def test_identifier_accepted(identifier):
+    common.check_guardrail_identifier(identifier)
+
+
+@pytest.mark.parametrize(
+    "identifier, fragment",
+    [
+        ("", "not empty"),
+        (None, "not empty"),
+        ("My-Guardrail", "is not a guardrail id"),
+        ("abc def", "is not a guardrail id"),
+        ("arn:aws:bedrock:us-east-1:123456789012:guardrail/ABC", "is not a guardrail id"),
+        ("arn:aws:bedrock:us-east-1:1234:guardrail/abc", "is not a guardrail id"),
+        ("abc\n", "is not a guardrail id"),
+        ("a" * 2049, "2049 characters long; the API takes at most 2048"),
+    ],
+)
+def test_identifier_refused(identifier, fragment):
+    with pytest.raises(common.BedrockParameterError, match=f"^guardrail_identifier .*{fragment}"):
+        common.check_guardrail_identifier(identifier)
 
 
 @pytest.mark.parametrize(

@@ -194,10 +194,10 @@ def test_check_guardrail_params_gives_the_tasks_wishes():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"guardrail_identifier": "ABC"}, "guardrail_identifier must be a guardrail's ID"),
-        ({"guardrail_identifier": ARN + "/x"}, "guardrail_identifier must be a guardrail's ID"),
+        ({"guardrail_identifier": "ABC"}, "guardrail_identifier 'ABC' is not a guardrail id"),
+        ({"guardrail_identifier": ARN + "/x"}, "guardrail_identifier .* is not a guardrail id"),
         ({"version": "1"}, "version needs name or guardrail_identifier"),
-        ({"name": "support", "version": "0"}, "version must be DRAFT or a version number"),
+        ({"name": "support", "version": "0"}, r"^version must be a version number \(1, 2, ...\) or DRAFT, not '0'"),
     ],
 )
 def test_check_info_params(params, message):

@@ -66,8 +66,6 @@ def test_the_enumerations_are_the_service_models(shape, enum):
         ("GuardrailCrossRegionGuardrailProfileIdentifier", options.PROFILE_IDENTIFIER_PATTERN),
         ("GuardrailTopicName", options.TOPIC_NAME_PATTERN),
         ("AutomatedReasoningPolicyArn", options.REASONING_POLICY_ARN_PATTERN),
-        ("GuardrailId", options.GUARDRAIL_ID_PATTERN),
-        ("GuardrailArn", options.GUARDRAIL_ARN_PATTERN),
     ],
 )
 def test_the_patterns_are_the_service_models(shape, pattern):
@@ -86,12 +84,6 @@ def test_the_patterns_are_the_service_models(shape, pattern):
 )
 def test_the_guardrails_own_lengths_are_the_service_models(shape, kind):
     assert (SHAPES[shape]["min"], SHAPES[shape]["max"]) == (kind.low, kind.high)
-
-
-def test_the_version_pattern_is_the_service_models():
-    assert SHAPES["GuardrailVersion"]["pattern"] == "(([1-9][0-9]{0,7})|(DRAFT))"
-    assert options.VERSION_PATTERN.fullmatch("DRAFT") and options.VERSION_PATTERN.fullmatch("12345678")
-    assert not options.VERSION_PATTERN.fullmatch("0") and not options.VERSION_PATTERN.fullmatch("123456789")
 
 
 def _text_kind(kind):

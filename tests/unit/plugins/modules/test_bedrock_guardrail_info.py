@@ -92,9 +92,9 @@ def test_a_guardrail_or_version_that_is_not_there_is_an_empty_list(capsys, aws_s
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"guardrail_identifier": "Not-An-Id"}, "guardrail_identifier must be a guardrail's ID"),
+        ({"guardrail_identifier": "Not-An-Id"}, "guardrail_identifier 'Not-An-Id' is not a guardrail id"),
         ({"version": "2"}, "version needs name or guardrail_identifier"),
-        ({"name": "support", "version": "v2"}, "version must be DRAFT or a version number such as 1, not 'v2'"),
+        ({"name": "support", "version": "v2"}, "version must be a version number (1, 2, ...) or DRAFT, not 'v2'"),
         ({"name": "bad name"}, "name 'bad name' is not valid"),
     ],
 )
