@@ -388,6 +388,8 @@ notes:
     C(kms:Decrypt), C(kms:GenerateDataKey), C(kms:DescribeKey))."
 seealso:
   - module: amazon.ai.bedrock_guardrail_info
+  - module: amazon.ai.bedrock_apply_guardrail
+    description: Test the DRAFT with cases before publishing a version.
   - name: Amazon Bedrock Guardrails
     description: The user guide's chapter on guardrails.
     link: https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails.html
