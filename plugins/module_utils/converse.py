@@ -8,7 +8,8 @@
 build_converse_request() turns the task's options into Converse's parameters (checking them as Bedrock would,
 nothing sent), converse_features() names what of them needs a newer boto3, and build_converse_result() turns the
 reply into task data. The messages and their blocks are converse_content.py's; the checks Converse shares with
-InvokeModel are common.py's, the client and its retries clients.py's.
+InvokeModel are common.py's, the JSON limits (depth, lone surrogates) json_codec.py's, the client and its retries
+clients.py's.
 """
 
 from __future__ import annotations
@@ -23,18 +24,13 @@ from typing import Optional
 from typing import Tuple
 
 from ansible_collections.amazon.ai.plugins.module_utils.clients import retrying_bedrock_client
-from ansible_collections.amazon.ai.plugins.module_utils.common import MAX_JSON_DEPTH
 from ansible_collections.amazon.ai.plugins.module_utils.common import RUNTIME_OPTIONS
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_model_id
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_request_metadata
-from ansible_collections.amazon.ai.plugins.module_utils.common import json_depth_exceeds
-from ansible_collections.amazon.ai.plugins.module_utils.common import loads_strict
-from ansible_collections.amazon.ai.plugins.module_utils.common import replace_surrogates
 from ansible_collections.amazon.ai.plugins.module_utils.common import request_id
-from ansible_collections.amazon.ai.plugins.module_utils.common import surrogate_note
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import attachment
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import block_keys
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import build_block
@@ -43,6 +39,11 @@ from ansible_collections.amazon.ai.plugins.module_utils.converse_content import 
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import check_message_limits
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import json_safe
 from ansible_collections.amazon.ai.plugins.module_utils.converse_content import unique_names
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import MAX_JSON_DEPTH
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import json_depth_exceeds
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import loads_strict
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import replace_surrogates
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import surrogate_note
 from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
 from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for

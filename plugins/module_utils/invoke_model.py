@@ -8,7 +8,7 @@ bedrock_invoke_models (invoke_models.py) sends many of.
 
 check_invoke_options() refuses what InvokeModel would refuse, build_invoke_request() builds its parameters,
 build_invoke_result() turns its reply into task data, and invoke_model() ties them together around the one AWS
-call. The body encoding and the reply decoding are common.py's, the client and its retries clients.py's.
+call. The body encoding and the reply decoding are json_codec.py's, the client and its retries clients.py's.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from ansible_collections.amazon.ai.plugins.module_utils.common import check_guar
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_guardrail_version
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_header_value
 from ansible_collections.amazon.ai.plugins.module_utils.common import check_model_id
-from ansible_collections.amazon.ai.plugins.module_utils.common import decode_response
-from ansible_collections.amazon.ai.plugins.module_utils.common import encode_body
 from ansible_collections.amazon.ai.plugins.module_utils.common import encode_request_metadata
 from ansible_collections.amazon.ai.plugins.module_utils.common import request_id
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import decode_response
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import encode_body
 from ansible_collections.amazon.ai.plugins.module_utils.tasks import Progress
 from ansible_collections.amazon.ai.plugins.module_utils.versions import Gate
 from ansible_collections.amazon.ai.plugins.module_utils.versions import require_boto3_for

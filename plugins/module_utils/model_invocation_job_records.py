@@ -6,7 +6,7 @@
 """The records of a batch inference job, streamed: request bodies to the JSONL Bedrock reads, and the JSONL it
 writes back to answers in input order.
 
-Bodies are checked and encoded by common.py's encode_body, as bedrock_invoke_models does it, and each answer is
+Bodies are checked and encoded by json_codec.py's encode_body, as bedrock_invoke_models does it, and each answer is
 decoded by its decode_response. A record's line is written as soon as it is encoded, and an
 output line is kept only as the entry it becomes, so no step holds several copies of the data.
 """
@@ -29,8 +29,8 @@ from typing import Tuple
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
-from ansible_collections.amazon.ai.plugins.module_utils.common import decode_response
-from ansible_collections.amazon.ai.plugins.module_utils.common import encode_body
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import decode_response
+from ansible_collections.amazon.ai.plugins.module_utils.json_codec import encode_body
 from ansible_collections.amazon.ai.plugins.module_utils.responses import RawJSON
 
 # Generated record ids: the record's index, zero-padded to eleven digits (as Bedrock's own examples are eleven
