@@ -13,7 +13,6 @@ apply_guardrail_results.py shapes Bedrock's answers for the task and judges the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 from typing import Dict
