@@ -74,15 +74,19 @@ botocore==$boto3"
 # amazon.aws from the `ansible` package's wheel (only ansible_collections/amazon/aws of it) into $2, with the
 # Python $3 (its pip downloads the wheel); prints its version (MANIFEST.json).
 ensure_amazon_aws() {
-  local ansible=$1 dest=$2 tools_python=$3 wheel
+  local ansible=$1 dest=$2 tools_python=$3 wheel lock
   wheel=$cache/wheels/ansible-$ansible-py3-none-any.whl
+  mkdir -p "$cache/wheels"
+  # Combinations run side by side (scripts/test.sh) may want the same wheel: one downloads it, the others wait.
+  exec {lock}>"$cache/wheels/.lock"
+  flock "$lock"
   if [ ! -s "$wheel" ]; then
-    mkdir -p "$cache/wheels"
     # Not installed anywhere, only unpacked: its Python requirement and dependencies do not apply.
     "$tools_python" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary :all: \
       --ignore-requires-python -d "$cache/wheels" "ansible==$ansible" 2>&1 | tidy >&2
     [ -s "$wheel" ] || die "pip download ansible==$ansible wrote no $wheel"
   fi
+  exec {lock}>&-
   if [ "$(cat "$dest.stamp" 2>/dev/null)" != "$(basename "$wheel")" ] || [ ! -s "$dest/MANIFEST.json" ]; then
     rm -f "$dest.stamp"
     "$tools_python" - "$wheel" "$dest" <<'PY' >&2
