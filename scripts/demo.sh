@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: run examples/bedrock_demo.yml against the project's local Bedrock Runtime endpoint on 127.0.0.1.
 # Nothing leaves the machine: the endpoint answers like the real model families do, from the request.
-# DEMO_PLAYBOOK=examples/other.yml runs another example the same way (examples/bedrock_guardrail_release.yml).
+# DEMO_PLAYBOOK=examples/other.yml runs another example the same way (examples/bedrock_guardrail_release.yml, or
+# examples/bedrock_team_setup.yml, which needs moto: not on Python 3.10).
 #
 # It runs on PYTHON if set (make demo PYTHON=3.10, a version or an interpreter), else in the venv (.venv) if there is
 # one, else on the first Python the collection supports that scripts/find_python.sh finds (3.11, 3.12, 3.13, then
@@ -47,7 +48,13 @@ export PATH=$venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH
 
 work=$(mktemp -d)
 trap 'python tests/support/launcher.py stop "$work"; rm -rf "$work"' EXIT
-launched=$(python tests/support/launcher.py start "$work" --fake endpoint)
+# moto's server behind the same address answers S3, STS, IAM and the invocation logging configuration (for
+# examples/bedrock_team_setup.yml), where the Python has moto: the venv of 3.11 to 3.13 has, 3.10's has not.
+moto=()
+if python -c 'import moto.server' 2>/dev/null; then
+  moto=(--moto)
+fi
+launched=$(python tests/support/launcher.py start "$work" "${moto[@]}" --fake endpoint)
 # The launcher prints endpoint_url=... (and the pids) for eval.
 endpoint_url=""
 eval "$launched"
