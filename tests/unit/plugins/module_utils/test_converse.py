@@ -12,7 +12,6 @@ import json
 
 import boto3
 import pytest
-from ansible.module_utils._internal._json._profiles import _module_legacy_m2c
 from botocore.stub import Stubber
 from hypothesis import given
 from hypothesis import settings
@@ -22,6 +21,7 @@ from ansible_collections.amazon.ai.plugins.module_utils import converse
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.versions import required_boto3_versions
+from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import to_the_controller
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
 MODEL = "amazon.nova-lite-v1:0"
@@ -523,8 +523,7 @@ def test_any_reply_makes_a_result_that_reaches_the_controller(response, structur
         result, notes = converse.build_converse_result(task, response, [])
     except BedrockReplyError:
         return
-    wire = json.dumps(result, cls=_module_legacy_m2c.Encoder)
-    decoded = json.loads(wire, cls=_module_legacy_m2c.Decoder)
+    wire, decoded = to_the_controller(result)
     assert decoded == result
     wire.encode("utf-8")  # No lone surrogate is left to be refused.
     assert isinstance(result["text"], str)

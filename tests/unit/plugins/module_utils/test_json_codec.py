@@ -12,13 +12,13 @@ import base64
 import json
 
 import pytest
-from ansible.module_utils._internal._json._profiles import _module_legacy_m2c
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
 from ansible_collections.amazon.ai.plugins.module_utils import json_codec
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
+from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import to_the_controller
 
 # Modest, so that make test stays fast; no example database is written into the tree.
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
@@ -225,9 +225,8 @@ def strictly_utf8(value):
 
 def survives_the_trip_to_the_controller(value):
     """As a module result travels: JSON from the module, ansible-core's decoder, its strict UTF-8 check."""
-    wire = json.dumps({"raw_response": value}, cls=_module_legacy_m2c.Encoder)
-    decoded = json.loads(wire, cls=_module_legacy_m2c.Decoder)["raw_response"]
-    return decoded == value and strictly_utf8(decoded)
+    dummy, decoded = to_the_controller({"raw_response": value})
+    return decoded["raw_response"] == value and strictly_utf8(decoded["raw_response"])
 
 
 @PROPERTY_SETTINGS

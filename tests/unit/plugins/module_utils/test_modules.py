@@ -12,7 +12,6 @@ from pathlib import Path
 import boto3
 import botocore.exceptions
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from botocore.stub import Stubber
@@ -21,6 +20,7 @@ from ansible_collections.amazon.ai.plugins.module_utils import modules
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockParameterError
 from ansible_collections.amazon.ai.plugins.module_utils.common import BedrockReplyError
 from ansible_collections.amazon.ai.plugins.module_utils.tasks import TaskFailure
+from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import patch_module_args
 
 GALAXY_YML = Path(__file__).resolve().parents[4] / "galaxy.yml"
 

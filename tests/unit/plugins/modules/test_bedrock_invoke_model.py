@@ -12,12 +12,12 @@ import io
 import boto3
 import botocore.exceptions
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.response import StreamingBody
 
 from ansible_collections.amazon.ai.plugins.module_utils import clients
 from ansible_collections.amazon.ai.plugins.modules import bedrock_invoke_model
+from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import patch_module_args
 from ansible_collections.amazon.ai.tests.unit.plugins.modules.utils import run_main
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
