@@ -149,15 +149,26 @@ gate_sanity() {
   ignores=$(cd "$TREE" && find tests/sanity -maxdepth 1 -type f \( -name 'ignore-*.txt' -o -name 'skip-*.txt' \) 2>/dev/null || true)
   [ -z "$ignores" ] || die "sanity ignore files are not allowed, fix the code instead: $ignores"
   find_target_pythons
+  local args lock
+  python_args "" args
+  # ansible-test keeps the venvs of its sanity tests in ~/.ansible/test/venv, shared by every run of any
+  # ansible-core, and removes and rebuilds one it finds unfinished, with no lock; scripts/compat.sh runs
+  # combinations side by side, each with this gate. So they are made (--prime-venvs, quick once they exist), and
+  # build/gates/tools with them, by one run at a time; the tests themselves then run side by side.
+  mkdir -p "$HOME/.ansible/test"
+  exec {lock}>"$HOME/.ansible/test/.amazon-ai-sanity.lock"
+  flock "$lock"
   install_get_pip_standin
   ensure_venv "$WORK/tools" "$GATES_DIR/tools-requirements.txt"
   mkdir -p "$WORK/bin"
   ln -sfn "$WORK/tools/bin/shellcheck" "$WORK/bin/shellcheck"
+  say "--- preparing ansible-test's sanity venvs (--prime-venvs: it names each test, and runs none)"
+  ansible_test sanity --prime-venvs "${args[@]}"
+  exec {lock}>&-
+  say "--- the sanity tests"
 
   # One run: the tests that do not depend on the target run once, on the controller; compile and import run
   # on every --target-python. Nothing is skipped (pslint has no PowerShell to check, so it passes at once).
-  local args
-  python_args "" args
   ansible_test sanity "${args[@]}"
 }
 
