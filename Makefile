@@ -11,7 +11,7 @@ VENV := .venv
 help:
 	@echo "make demo   - run examples/bedrock_demo.yml against a local Bedrock endpoint, on any Python 3.10 to 3.13"
 	@echo "make test   - the whole test suite: unit, endpoint, integration, ansible-runner, compat, format, sanity, lint, docs, changelog, galaxy, ee"
-	@echo "make compat - the main path on ansible-core 2.17, 2.18, 2.20 and 2.21 (docs/compatibility.md)"
+	@echo "make compat - the main path, sanity and units on ansible-core 2.17, 2.18, 2.20 and 2.21 (docs/compatibility.md)"
 	@echo "make bench  - measure per-call cost, fan-out, many prompts in one task, bedrock_converse against bedrock_invoke_model, batch jobs of 1,000 to 50,000 records, and 1,000 guardrail test cases in one task; writes docs/benchmarks.md"
 	@echo "make unit | integration | compat | gates | docs | format | clean"
 

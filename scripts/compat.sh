@@ -17,8 +17,10 @@
 #   extra_vars.yml  what the playbooks may read about the combination (tests/integration/README.md)
 # then checks that Ansible runs exactly that combination, runs every integration target's compat playbooks
 # (tests/integration/targets/<target>/compat.txt, through `runme.sh --compat`) with the venv's ansible-playbook
-# (so the modules run with its boto3) while the test endpoints run on the main .venv, and, where the table says
-# so, ansible-test sanity with its ansible-core (scripts/gates.sh sanity, nothing ignored).
+# (so the modules run with its boto3) while the test endpoints run on the main .venv, then ansible-test sanity and
+# ansible-test units with its ansible-core on its Python (scripts/gates.sh sanity and units, nothing ignored; the
+# unit tests' own requirements, boto3 among them, come from tests/unit/requirements.txt as ansible-test installs
+# them, not from the combination's pins).
 # Ends with a line per combination and "compat: N passed, N failed"; exits non-zero when any failed.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -140,9 +142,9 @@ for name in ("amazon.aws", "amazon.ai"):
 # The venv, amazon.aws and collections tree of combination $1 in $work/$3, each reused while unchanged; amazon.aws
 # is fetched with the Python $2 (the main .venv's, or with none there the combination's); $4: another boto3.
 prepare_combination() {
-  local name=$1 tools=$2 dir=$work/$3 pyver core ansible aws_expected boto3 sanity python aws_version
-  read -r pyver core ansible aws_expected boto3 sanity <<<"${ROWS[$name]}"
-  [ -n "$sanity" ] || die "$name: a line of ${table#"$root"/} needs 7 fields"
+  local name=$1 tools=$2 dir=$work/$3 pyver core ansible aws_expected boto3 extra python aws_version
+  read -r pyver core ansible aws_expected boto3 extra <<<"${ROWS[$name]}"
+  [ -n "$boto3" ] && [ -z "$extra" ] || die "$name: a line of ${table#"$root"/} needs exactly 6 fields"
   boto3=${4:-$boto3}
   mkdir -p "$dir"
   python=$(find_python "$pyver")
@@ -155,8 +157,8 @@ prepare_combination() {
 }
 
 run_combination() {
-  local name=$1 pyver core ansible aws_expected boto3 sanity
-  read -r pyver core ansible aws_expected boto3 sanity <<<"${ROWS[$name]}"
+  local name=$1 pyver core ansible aws_expected boto3
+  read -r pyver core ansible aws_expected boto3 <<<"${ROWS[$name]}"
   local dir=$work/$name python
   local venv=$dir/venv collections=$dir/collections aws=$dir/amazon.aws extra=$dir/extra_vars.yml
   prepare_combination "$name" "$tools_python" "$name"
@@ -200,11 +202,12 @@ YAML
       "$target/runme.sh" --compat || failed+=("$(basename "$target")")
   done
 
-  if [ "$sanity" = sanity ]; then
-    say "--- $name: ansible-test sanity (ansible-core $core, Python $pyver)"
+  local gate
+  for gate in sanity units; do
+    say "--- $name: ansible-test $gate (ansible-core $core, Python $pyver)"
     GATES_VENV=$venv GATES_COLLECTIONS=$collections AMAZON_AWS_DIR=$aws GATES_CONTROLLER_VERSION=$pyver \
-      GATES_TARGET_VERSIONS=$pyver "$root/scripts/gates.sh" sanity || failed+=(sanity)
-  fi
+      GATES_TARGET_VERSIONS=$pyver "$root/scripts/gates.sh" "$gate" || failed+=("$gate")
+  done
   [ ${#failed[@]} = 0 ] || die "$name: failed: ${failed[*]}"
 }
 

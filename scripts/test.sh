@@ -64,7 +64,7 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_M
 source scripts/jobs.sh
 # The integration targets, the ansible-runner check and the compatibility combinations run as jobs side by side,
 # TEST_JOBS at a time (default 2; 1 runs them one after the other), the longest first: the target with the most
-# playbooks, then the combinations (the newest, which also runs sanity, first), then the other targets.
+# playbooks, then the combinations (the newest first), then the other targets.
 queue_jobs() {
   local integration=false compat=false count runme name rest targets=()
   [[ " $* " != *" integration "* ]] || integration=true
