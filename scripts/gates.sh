@@ -7,7 +7,8 @@
 #               report), and yamllint --strict over the collection's YAML (.yamllint).
 #   sanity      ansible-test sanity, every test, on the controller Python 3.11; compile and import (the only
 #               tests that depend on the target's Python) also on 3.10, 3.12 and 3.13. No ignore files.
-#   units       ansible-test units on 3.10, 3.11, 3.12 and 3.13.
+#   units       ansible-test units on the controller Python 3.11 (scripts/compat.sh runs them on 3.10, 3.12 and
+#               3.13, with the other ansible-cores).
 #   lint        ansible-lint, production profile, strict, offline.
 #   docs        (re)write docs/<fqcn>_module.rst for every module with antsibull-docs (what `make docs` runs).
 #   docs-check  docs/ is what `docs` would write, byte for byte, docutils finds nothing to report in it, and
@@ -32,12 +33,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GATES_DIR=$ROOT/scripts/gates
 VENV=${GATES_VENV:-$ROOT/.venv}
 WORK=$ROOT/build/gates
-# scripts/compat.sh runs sanity on another ansible-core: its venv, its tree, its Pythons.
+# scripts/compat.sh runs sanity and units on another ansible-core: its venv, its tree, its Pythons.
 COLLECTIONS=${GATES_COLLECTIONS:-$ROOT/build/collections}
 TREE=$COLLECTIONS/ansible_collections/amazon/ai
 COLLECTION=amazon.ai
 CONTROLLER_VERSION=${GATES_CONTROLLER_VERSION:-3.11}
 read -ra TARGET_VERSIONS <<<"${GATES_TARGET_VERSIONS:-3.10 3.11 3.12 3.13}"
+# Units on the pinned ansible-core run on the controller Python only: the compatibility stage runs them on the
+# other Pythons (3.10 with ansible-core 2.17, 3.13 with 2.18, 3.12 with 2.20 and 2.21; scripts/compat/
+# combinations.txt), so that running them there too does not lengthen `make test`.
+read -ra UNITS_TARGET_VERSIONS <<<"${GATES_TARGET_VERSIONS:-$CONTROLLER_VERSION}"
 ALL_GATES=(format docs-check changelog lint galaxy ee sanity units)
 
 declare -A PYTHON=()
@@ -174,6 +179,7 @@ gate_sanity() {
 
 gate_units() {
   lay_out_tree
+  TARGET_VERSIONS=("${UNITS_TARGET_VERSIONS[@]}")
   find_target_pythons
   install_get_pip_standin
   local args
