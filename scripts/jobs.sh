@@ -30,7 +30,7 @@ _job_ended() {
   [ "$rc" = 0 ] || status=FAILED
   printf '=== %s (%s, %ds) ===\n' "$name" "$status" "$seconds"
   cat "$logs/$name.log"
-  JOB_SUMMARY+=("$(printf '  %-42s %-6s %4ds' "$name" "$status" "$seconds")")
+  JOB_SUMMARY+=("$(printf '  %-46s %-6s %4ds' "$name" "$status" "$seconds")")
   [ "$rc" = 0 ]
 }
 
